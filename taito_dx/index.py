@@ -1,0 +1,180 @@
+"""The index directory: generations of (Chroma + keyword index + registry + chunks + manifest).
+
+Layout under the index directory:
+    CURRENT                 name of the generation readers use (replaced atomically)
+    ingest.lock             held by the one running ingest
+    generations/<name>/     chroma/, keyword/, chunks.jsonl, registry.json, manifest.json
+
+An ingest writes a new generation beside the current one and switches CURRENT last,
+so a reader (or a killed ingest) only ever sees a complete generation.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from taito_dx.errors import IndexLockedError, NoIndexError
+from taito_dx.models import Chunk
+from taito_dx.registry import PlanRegistry
+from taito_dx.settings import Settings
+
+KEEP_GENERATIONS = 2
+
+
+@dataclass(frozen=True)
+class Generation:
+    """Paths of one complete (or being written) index generation."""
+
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.path / "chroma"
+
+    @property
+    def keyword_dir(self) -> Path:
+        return self.path / "keyword"
+
+    @property
+    def chunks_file(self) -> Path:
+        return self.path / "chunks.jsonl"
+
+    @property
+    def registry_file(self) -> Path:
+        return self.path / "registry.json"
+
+    @property
+    def manifest_file(self) -> Path:
+        return self.path / "manifest.json"
+
+    @property
+    def collection(self) -> str:
+        return f"taito_dx_{self.name}"
+
+    def manifest(self) -> dict[str, Any]:
+        return json.loads(self.manifest_file.read_text(encoding="utf-8"))
+
+    def chunks(self) -> list[Chunk]:
+        with self.chunks_file.open(encoding="utf-8") as lines:
+            return [Chunk(**json.loads(line)) for line in lines if line.strip()]
+
+    def registry(self) -> PlanRegistry:
+        return PlanRegistry.load(self.registry_file)
+
+
+class IndexDir:
+    """The index directory shared by every subcommand."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.generations = path / "generations"
+        self.pointer = path / "CURRENT"
+
+    def current(self) -> Generation | None:
+        """The generation readers should use, or None when nothing was ingested yet."""
+        try:
+            name = self.pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        generation = Generation(self.generations / name)
+        return generation if generation.manifest_file.exists() else None
+
+    def require_current(self) -> Generation:
+        generation = self.current()
+        if generation is None:
+            raise NoIndexError(f"no index at {self.path}: run `taito-dx ingest` first (or set --index-dir / TAITO_DX_INDEX)")
+        return generation
+
+    def pointer_mtime(self) -> float:
+        try:
+            return self.pointer.stat().st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    def new_generation(self) -> Generation:
+        self.generations.mkdir(parents=True, exist_ok=True)
+        name = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 1_000_000:06d}"
+        path = self.generations / name
+        path.mkdir()
+        return Generation(path)
+
+    def switch(self, generation: Generation) -> None:
+        """Make `generation` current in one atomic rename, durable before it is visible."""
+        _fsync_tree(generation.path)
+        temporary = self.path / "CURRENT.tmp"
+        with temporary.open("w", encoding="utf-8") as handle:
+            handle.write(generation.name)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.pointer)
+        _fsync_dir(self.path)
+
+    def stale_generations(self) -> list[Generation]:
+        """Generations neither current nor among the newest kept for readers still using them."""
+        if not self.generations.is_dir():
+            return []
+        current = self.current()
+        names = sorted(p.name for p in self.generations.iterdir() if p.is_dir())
+        keep = set(names[-KEEP_GENERATIONS:]) | ({current.name} if current else set())
+        return [Generation(self.generations / name) for name in names if name not in keep]
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the ingest lock, or refuse at once when another ingest holds it."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        lock_file = self.path / "ingest.lock"
+        with lock_file.open("a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise IndexLockedError(
+                    f"another ingest ({holder}) is writing {self.path}: wait for it to finish, then run again"
+                ) from exc
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                handle.truncate()
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_generation(generation: Generation) -> None:
+    shutil.rmtree(generation.path, ignore_errors=True)
+
+
+def index_dir(settings: Settings) -> IndexDir:
+    return IndexDir(settings.index_dir)
+
+
+def _fsync_tree(path: Path) -> None:
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            with open(os.path.join(root, name), "rb") as handle:
+                os.fsync(handle.fileno())
+        _fsync_dir(Path(root))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,81 @@
+"""Keyword search over Japanese text: SudachiPy tokens (normalised forms) ranked by bm25s."""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+# Parts of speech that carry no topic: particles, auxiliaries, symbols, blanks.
+SKIPPED_POS = ("助詞", "助動詞", "補助記号", "空白", "記号")
+
+
+class JapaneseTokenizer:
+    """SudachiPy (mode C, normalised forms), keeping content words only."""
+
+    def __init__(self) -> None:
+        from sudachipy import Dictionary, SplitMode
+
+        self._tokenizer = Dictionary(dict="core").create()
+        self._mode = SplitMode.C
+        self._cache = lru_cache(maxsize=4096)(self._tokenize)
+
+    def __call__(self, text: str) -> list[str]:
+        return self._cache(text)
+
+    def _tokenize(self, text: str) -> list[str]:
+        tokens = []
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            # Sudachi refuses inputs over ~49 KB; lines of a document are far shorter.
+            for morpheme in self._tokenizer.tokenize(line[:10000], self._mode):
+                if morpheme.part_of_speech()[0] in SKIPPED_POS:
+                    continue
+                token = morpheme.normalized_form().lower().strip()
+                if token:
+                    tokens.append(token)
+        return tokens
+
+
+class KeywordIndex:
+    """BM25 over tokenised chunk texts, aligned with a list of chunk ids."""
+
+    def __init__(self, retriever: bm25s.BM25, ids: list[str]) -> None:
+        self._retriever = retriever
+        self.ids = ids
+        self._vocab = retriever.vocab_dict
+
+    @classmethod
+    def build(cls, tokens: list[list[str]], ids: list[str]) -> KeywordIndex:
+        retriever = bm25s.BM25()
+        retriever.index([t or [""] for t in tokens], show_progress=False)
+        return cls(retriever, ids)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self._retriever.save(str(directory), show_progress=False)
+        (directory / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> KeywordIndex:
+        retriever = bm25s.BM25.load(str(directory), show_progress=False)
+        ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
+        return cls(retriever, ids)
+
+    def search(self, tokens: list[str], k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """The k best chunk ids with their BM25 scores; `allowed` is a boolean mask over ids."""
+        known = [token for token in tokens if token in self._vocab]
+        if not known or not self.ids:
+            return []
+        scores = self._retriever.get_scores(known)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        top = np.argsort(-scores)[:k]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
