@@ -143,7 +143,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     abstained: bool = False
     sources: tuple[ScoredChunk, ...] = field(default=(), compare=False)
-    topic: int | None = None
+    topic: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

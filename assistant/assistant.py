@@ -1,0 +1,80 @@
+"""`Assistant.ask(question, history) -> Answer`: the one entry point the CLI, UI and evals call."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Sequence
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.compose import ExtractiveAnswerer
+from assistant.entities import Link, Links, link
+from assistant.index_view import IndexView, OpenGeneration
+from assistant.intent import analyse
+from assistant.phrases import phrase
+from assistant.retrieve import HybridRetriever, Retrieval
+from taito_dx.embeddings import load_embeddings
+from taito_dx.errors import QuestionError
+from taito_dx.keyword import JapaneseTokenizer
+from taito_dx.models import Answer, Turn
+from taito_dx.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# A question that points back ("その", "it") or is this short continues the previous topic.
+ANAPHORA = re.compile(r"その|それ|この|同じ|そこ|\bits?\b|\bthat\b|\bthis\b|\bthey\b|\bthem\b|\bthe same\b", re.I)
+SHORT_FOLLOW_UP = 14
+
+
+class Assistant:
+    """Answers questions about the indexed plan, with citations; an LLM is optional."""
+
+    def __init__(self, settings: Settings, *, embedder: Embeddings | None = None, chat_model: Any = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or load_embeddings(settings.embedding_model)
+        self.tokenizer = JapaneseTokenizer()
+        self.view = IndexView(settings, self.embedder)
+        self.retriever = HybridRetriever(self.tokenizer)
+        self.extractive = ExtractiveAnswerer(self.embedder, self.tokenizer)
+        self.llm = None
+        if chat_model is not None or settings.llm != "none":
+            from assistant.llm import LLMAnswerer, chat_model_from_settings
+
+            self.llm = LLMAnswerer(chat_model or chat_model_from_settings(settings))
+
+    def ask(self, question: str, history: Sequence[Turn] = (), *, where: dict[str, Any] | None = None) -> Answer:
+        """Answer `question`, resolving follow-ups against `history`; `where` filters by plan location."""
+        intent = analyse(question)
+        if not intent.text:
+            raise QuestionError(phrase(intent.language, "empty"))
+        if len(intent.text) > self.settings.max_question_chars:
+            raise QuestionError(phrase(intent.language, "too_long", limit=str(self.settings.max_question_chars)))
+        index = self.view.current()
+        query_vector = np.asarray(self.embedder.embed_query(intent.text), dtype=np.float32)
+        links = link(intent.text, query_vector, index.registry, index.entity_labels, index.entity_vectors)
+        links = _continue_topic(intent.text, links, history)
+        retrieval = self.retrieve(index, intent.text, query_vector, links=links, where=where)
+        answer = self.extractive.answer(intent, links, retrieval, index, query_vector)
+        if self.llm is not None and not answer.abstained:
+            return self.llm.answer(intent, retrieval, fallback=answer)
+        return answer
+
+    def retrieve(self, index: OpenGeneration, question: str, query_vector: np.ndarray, *,
+                 links: Links | None = None, where: dict[str, Any] | None = None) -> Retrieval:
+        return self.retriever.retrieve(index, question, query_vector, k=self.settings.top_k, where=where, links=links)
+
+
+def _continue_topic(question: str, links: Links, history: Sequence[Turn]) -> Links:
+    """Carry the previous answer's topic into a follow-up that names no entity of its own."""
+    if links.any_explicit() or not history:
+        return links
+    topic = history[-1].answer.topic
+    if topic is None:
+        return links
+    if not (ANAPHORA.search(question) or len(question) <= SHORT_FOLLOW_UP):
+        return links
+    kind, number = topic.split(":")
+    carried = Link(kind, int(number), 1.0, explicit=True)
+    return Links((carried,) + tuple(l for l in links.items if l.kind != kind))

@@ -1,0 +1,35 @@
+"""Citations: the quoted source of each fact, checked to really contain what it is cited for."""
+
+from __future__ import annotations
+
+import re
+
+from taito_dx.models import Chunk, Citation
+
+SENTENCE_END = re.compile(r"(?<=[。!?！？])|\n")
+
+
+def cite(chunk: Chunk, *facts: str) -> Citation | None:
+    """A citation of `chunk` for `facts`, or None when the chunk does not state every fact."""
+    if not all(fact in chunk.text for fact in facts if fact):
+        return None
+    highlight = next((fact for fact in facts if fact), "")
+    return Citation(
+        source=chunk.source,
+        location=chunk.location,
+        text=chunk.text,
+        page=chunk.page,
+        chunk_id=chunk.id,
+        highlight=highlight,
+    )
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut into sentences and lines, blanks dropped."""
+    return [part.strip() for part in SENTENCE_END.split(text) if part and part.strip()]
+
+
+def location_label(citation: Citation) -> str:
+    """How a citation is named in answer text: location, and page where known."""
+    page = f", p.{citation.page}" if citation.page else ""
+    return f"{citation.source}{page} — {citation.location}"

@@ -1,0 +1,320 @@
+"""Extractive answers: facts from the plan registry, else the best passage's answering sentences.
+
+Every fact in an answer is cited by a chunk that contains it; when the plan does not state
+what is asked, the answer abstains and points to the closest thing the plan does say.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.citations import cite, sentences
+from assistant.entities import Links
+from assistant.index_view import OpenGeneration
+from assistant.intent import Intent, evidence_has_type
+from assistant.phrases import phrase
+from assistant.retrieve import Retrieval
+from taito_dx.keyword import JapaneseTokenizer
+from taito_dx.models import Answer, Chunk, Citation, Initiative, Measure
+
+# Below both, nothing retrieved is about the question (off-topic): abstain.
+MIN_DENSE = 0.30
+MIN_KEYWORD = 2.0
+MAX_SENTENCES = 2
+
+
+@dataclass
+class Part:
+    """One stated fact (or one 'not stated') with its citations."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    stated: bool = True
+
+
+class ExtractiveAnswerer:
+    """Composes an `Answer` from the registry and retrieved chunks, no LLM involved."""
+
+    def __init__(self, embedder: Embeddings, tokenizer: JapaneseTokenizer) -> None:
+        self.embedder = embedder
+        self.tokenizer = tokenizer
+
+    def answer(self, intent: Intent, links: Links, retrieval: Retrieval, index: OpenGeneration,
+               query_vector: np.ndarray) -> Answer:
+        lang = intent.language
+        topic = _topic(links)
+        if intent.answer_type and not any(
+            evidence_has_type(intent.answer_type, scored.chunk.text) for scored in retrieval.chunks
+        ):
+            return self._abstain(lang, retrieval, index, topic)
+        parts = _registry_parts(intent, links, index, lang, self._facts_wanted(intent))
+        if parts:
+            return _assemble(parts, lang, retrieval, topic)
+        if not links.items and retrieval.best_dense < MIN_DENSE and retrieval.best_keyword < MIN_KEYWORD:
+            return self._abstain(lang, retrieval, index, topic)
+        return self._passage_answer(intent, retrieval, query_vector, lang, topic)
+
+    @staticmethod
+    def _facts_wanted(intent: Intent) -> set[str]:
+        return set(intent.attributes)
+
+    def _abstain(self, lang: str, retrieval: Retrieval, index: OpenGeneration, topic: str | None) -> Answer:
+        closest = retrieval.chunks[0].chunk if retrieval.chunks else None
+        text = phrase(lang, "not_stated")
+        citations: tuple[Citation, ...] = ()
+        if closest is not None:
+            text += " " + phrase(lang, "closest", location=closest.location)
+            citation = cite(closest)
+            citations = (citation,) if citation else ()
+        return Answer(text=text, citations=citations, abstained=True, sources=tuple(retrieval.chunks), topic=topic)
+
+    def _passage_answer(self, intent: Intent, retrieval: Retrieval, query_vector: np.ndarray, lang: str,
+                        topic: str | None) -> Answer:
+        top = retrieval.chunks[:2]
+        if len(top) == 2 and top[1].score < 0.8 * top[0].score:
+            top = top[:1]
+        candidates = [(scored.chunk, sentence) for scored in top for sentence in sentences(scored.chunk.text)]
+        chosen = self._best_sentences(intent.text, query_vector, candidates)
+        lines = []
+        citations: list[Citation] = []
+        for chunk, picked in chosen:
+            citation = cite(chunk, *picked)
+            if citation is None:
+                continue
+            citations.append(citation)
+            number = len(citations)
+            lines.append(f"「{'　'.join(picked)}」[{number}]（{chunk.location}）")
+        text = phrase(lang, "passage") + "\n" + "\n".join(lines)
+        return Answer(text=text, citations=tuple(citations), sources=tuple(retrieval.chunks), topic=topic)
+
+    def _best_sentences(self, question: str, query_vector: np.ndarray,
+                        candidates: list[tuple[Chunk, str]]) -> list[tuple[Chunk, list[str]]]:
+        """The sentences that answer best, grouped by chunk in reading order."""
+        if not candidates:
+            return []
+        question_tokens = set(self.tokenizer(question))
+        vectors = np.array(self.embedder.embed_documents([sentence for _, sentence in candidates]), dtype=np.float32)
+        scores = []
+        for (chunk, sentence), vector in zip(candidates, vectors):
+            tokens = set(self.tokenizer(sentence))
+            overlap = len(tokens & question_tokens) / (len(question_tokens) or 1)
+            length_penalty = 0.15 if len(sentence) < 8 else 0.0
+            scores.append(float(vector @ query_vector) + 0.5 * overlap - length_penalty)
+        best = sorted(range(len(candidates)), key=lambda i: -scores[i])[:MAX_SENTENCES]
+        if len(best) == 2 and scores[best[1]] < scores[best[0]] - 0.25:
+            best = best[:1]
+        grouped: dict[str, tuple[Chunk, list[str]]] = {}
+        for i in sorted(best):
+            chunk, sentence = candidates[i]
+            grouped.setdefault(chunk.id, (chunk, []))[1].append(sentence)
+        return list(grouped.values())
+
+
+def _topic(links: Links) -> str | None:
+    for kind in ("initiative", "measure", "goal"):
+        best = links.best(kind)
+        if best is not None:
+            return f"{kind}:{best.number}"
+    return None
+
+
+def _assemble(parts: list[Part], lang: str, retrieval: Retrieval, topic: str | None) -> Answer:
+    citations: list[Citation] = []
+    lines = []
+    for part in parts:
+        markers = []
+        for citation in part.citations:
+            if citation.chunk_id not in [c.chunk_id for c in citations]:
+                citations.append(citation)
+            markers.append(f"[{[c.chunk_id for c in citations].index(citation.chunk_id) + 1}]")
+        lines.append(part.text + "".join(markers))
+    abstained = not any(part.stated for part in parts)
+    text = "\n".join(lines)
+    if abstained:
+        text = phrase(lang, "not_stated") + "\n" + text
+    return Answer(text=text, citations=tuple(citations), abstained=abstained, sources=tuple(retrieval.chunks), topic=topic)
+
+
+# -- facts from the registry -------------------------------------------------------------
+
+def _registry_parts(intent: Intent, links: Links, index: OpenGeneration, lang: str, wanted: set[str]) -> list[Part]:
+    registry = index.registry
+    initiative = _linked(links, "initiative", registry.initiatives)
+    measure = _linked(links, "measure", registry.measures)
+    goal_link = links.best("goal")
+    parts: list[Part] = []
+    if "owner" in wanted:
+        if initiative is not None:
+            parts.append(_owner_part(initiative, index, lang))
+        else:
+            parts.extend(_owners_reverse(intent.text, index, lang))
+    if "indicator" in wanted:
+        target = measure if links.explicit("measure") or initiative is None else registry.measures.get(initiative.measure)
+        if target is not None:
+            parts.append(_indicator_part(target, index, lang, current=intent.asks("current_value")))
+    for field_name in ("content", "current_state", "target_state"):
+        if field_name in wanted and initiative is not None and not intent.asks("owner"):
+            parts.append(_sheet_field_part(initiative, field_name, index, lang))
+    if "parent" in wanted and (initiative is not None or measure is not None):
+        parts.append(_parent_part(initiative, measure, index, lang))
+    if "children" in wanted and measure is not None and initiative is None:
+        parts.append(_children_part(measure, index, lang))
+    if "count" in wanted and not parts:
+        count = _count_part(intent.text, goal_link.number if goal_link and goal_link.explicit else None, index, lang)
+        if count is not None:
+            parts.append(count)
+    return parts
+
+
+def _linked(links: Links, kind: str, table: dict) -> object | None:
+    best = links.best(kind)
+    return table.get(best.number) if best is not None else None
+
+
+def _evidence(index: OpenGeneration, key: str) -> Chunk | None:
+    chunk_id = index.registry.evidence.get(key)
+    return index.chunks.get(chunk_id) if chunk_id else None
+
+
+def _cited(index: OpenGeneration, key: str, *facts: str) -> list[Citation]:
+    chunk = _evidence(index, key)
+    citation = cite(chunk, *facts) if chunk is not None else None
+    return [citation] if citation else []
+
+
+def _initiative_name(initiative: Initiative) -> str:
+    return f"取組{initiative.number}「{initiative.title}」"
+
+
+def _measure_name(measure: Measure) -> str:
+    return f"施策{measure.number}「{measure.title}」"
+
+
+def _owner_part(initiative: Initiative, index: OpenGeneration, lang: str) -> Part:
+    name = _initiative_name(initiative)
+    if initiative.owners:
+        citations = _cited(index, f"initiative:{initiative.number}:sheet", *initiative.owners)
+        if citations:
+            return Part(phrase(lang, "owner", name=name, owners="、".join(initiative.owners)), citations)
+    measure = index.registry.measures.get(initiative.measure)
+    where = _measure_name(measure) if measure else ""
+    return Part(phrase(lang, "owner_missing", name=name, measure=where),
+                _cited(index, f"measure:{initiative.measure}", initiative.title), stated=False)
+
+
+def _owners_reverse(question: str, index: OpenGeneration, lang: str) -> list[Part]:
+    """Initiatives whose sheet names a department the question mentions."""
+    parts = []
+    for initiative in sorted(index.registry.initiatives.values(), key=lambda i: i.number):
+        named = [owner for owner in initiative.owners if owner in question and owner != "各課"]
+        if named:
+            citations = _cited(index, f"initiative:{initiative.number}:sheet", *named)
+            if citations:
+                parts.append(Part(phrase(lang, "owned_by", owner="、".join(named), name=_initiative_name(initiative)),
+                                  citations))
+    return parts
+
+
+def _indicator_part(measure: Measure, index: OpenGeneration, lang: str, *, current: bool) -> Part:
+    name = _measure_name(measure)
+    if not measure.indicators:
+        return Part(phrase(lang, "indicator_missing", name=name), _cited(index, f"measure:{measure.number}", measure.title),
+                    stated=False)
+    lines = []
+    facts: list[str] = []
+    stated = True
+    for indicator in measure.indicators:
+        facts.append(indicator.name)
+        text = phrase(lang, "indicator", name=name, indicator=indicator.name)
+        if indicator.target:
+            facts.append(indicator.target)
+            text += phrase(lang, "indicator_target", label=indicator.target_label or "目標", value=indicator.target)
+        if current:
+            if indicator.current:
+                facts.append(indicator.current)
+                text += phrase(lang, "indicator_current", label=indicator.current_label, value=indicator.current)
+            else:
+                text += phrase(lang, "indicator_current_missing", label=indicator.current_label or "現況")
+                stated = False
+        lines.append(text)
+    return Part("\n".join(lines), _cited(index, f"measure:{measure.number}:block", *facts), stated=stated)
+
+
+def _sheet_field_part(initiative: Initiative, field_name: str, index: OpenGeneration, lang: str) -> Part:
+    value = getattr(initiative, field_name)
+    label = {"content": "取組内容", "current_state": "現状", "target_state": "あるべき姿"}[field_name]
+    name = _initiative_name(initiative)
+    if not value:
+        return Part(phrase(lang, "field_missing", name=name, label=label),
+                    _cited(index, f"measure:{initiative.measure}", initiative.title), stated=False)
+    quoted = " / ".join(line.lstrip("■ ").strip() for line in value.splitlines() if line.strip())
+    facts = [line.strip() for line in value.splitlines() if line.strip()]
+    return Part(phrase(lang, "field", name=name, label=label, value=quoted),
+                _cited(index, f"initiative:{initiative.number}:sheet", *facts))
+
+
+def _parent_part(initiative: Initiative | None, measure: Measure | None, index: OpenGeneration, lang: str) -> Part:
+    registry = index.registry
+    if initiative is not None:
+        measure = registry.measures.get(initiative.measure)
+    assert measure is not None
+    goal = registry.goals.get(measure.goal)
+    goal_name = f"目標{goal.number}「{goal.title}」" if goal else ""
+    if initiative is not None:
+        text = phrase(lang, "parent_initiative", name=_initiative_name(initiative), measure=_measure_name(measure),
+                      goal=goal_name)
+        facts = [initiative.title, measure.title]
+    else:
+        text = phrase(lang, "parent_measure", measure=_measure_name(measure), goal=goal_name)
+        facts = [measure.title]
+    citations = _cited(index, f"measure:{measure.number}", *facts)
+    if goal:
+        citations += _cited(index, f"goal:{goal.number}", goal.title)
+    return Part(text, citations)
+
+
+def _children_part(measure: Measure, index: OpenGeneration, lang: str) -> Part:
+    children = index.registry.initiatives_of(measure.number)
+    listing = "、".join(_initiative_name(i) for i in children)
+    return Part(phrase(lang, "children", measure=_measure_name(measure), listing=listing),
+                _cited(index, f"measure:{measure.number}", *(i.title for i in children)))
+
+
+COUNTED = {"目標": re.compile(r"目標|goals?\b", re.I), "施策": re.compile(r"施策|measures?\b|polic", re.I),
+           "取組": re.compile(r"取組|initiatives?\b", re.I)}
+
+
+def _count_part(question: str, goal_number: int | None, index: OpenGeneration, lang: str) -> Part | None:
+    registry = index.registry
+    asked = [name for name, pattern in COUNTED.items() if pattern.search(question.replace(f"目標{goal_number}", ""))]
+    if goal_number is not None and goal_number in registry.goals:
+        goal = registry.goals[goal_number]
+        counts = {"施策": goal.measure_count, "取組": goal.initiative_count}
+        wanted = [name for name in asked if name in counts] or list(counts)
+        facts = [f"{name}数:{counts[name]}" for name in wanted if counts[name] is not None]
+        if not facts:
+            return None
+        text = phrase(lang, "count_goal", goal=f"目標{goal.number}「{goal.title}」",
+                      counts="、".join(f"{name}{counts[name]}" for name in wanted))
+        return Part(text, _cited(index, f"goal:{goal.number}", *facts))
+    counts = {"目標": len(registry.goals), "施策": len(registry.measures), "取組": len(registry.initiatives)}
+    wanted = asked or list(counts)
+    chunk = _overview_chunk(index, counts)
+    if chunk is None:
+        return None
+    citation = cite(chunk, *(str(counts[name]) for name in wanted))
+    if citation is None:
+        return None
+    return Part(phrase(lang, "count_plan", counts="、".join(f"{name}{counts[name]}" for name in wanted)), [citation])
+
+
+def _overview_chunk(index: OpenGeneration, counts: dict[str, int]) -> Chunk | None:
+    """The chunk that states the plan's totals in one sentence."""
+    for chunk in index.chunks.values():
+        if all(f"{value}の{name}" in chunk.text or f"{value}つの{name}" in chunk.text for name, value in counts.items()):
+            return chunk
+    return None

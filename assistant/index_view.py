@@ -1,0 +1,101 @@
+"""The read side of the index: one generation's chunks, registry, keyword index and vectors in memory.
+
+`IndexView.current()` re-opens the index when an ingest has switched generations, so a
+running server picks up a new index without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from taito_dx.embeddings import model_id
+from taito_dx.errors import ConfigError
+from taito_dx.index import Generation, IndexDir
+from taito_dx.keyword import KeywordIndex
+from taito_dx.models import Chunk
+from taito_dx.registry import PlanRegistry
+from taito_dx.settings import Settings
+from taito_dx.store import VectorStore, chroma_client
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class OpenGeneration:
+    """Everything retrieval and answering read, loaded once per generation."""
+
+    generation: Generation
+    chunks: dict[str, Chunk]
+    order: list[str]
+    registry: PlanRegistry
+    keyword: KeywordIndex
+    vectors: VectorStore
+    entity_labels: list[tuple[str, int, str]]
+    entity_vectors: np.ndarray
+
+    def mask(self, predicate: object) -> np.ndarray:
+        """Boolean mask over the keyword index's ids for chunks passing `predicate`."""
+        return np.array([predicate(self.chunks[chunk_id]) for chunk_id in self.keyword.ids])  # type: ignore[operator]
+
+
+class IndexView:
+    """Holds the open generation and swaps it when CURRENT changes."""
+
+    def __init__(self, settings: Settings, embedder: Embeddings) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.index = IndexDir(settings.index_dir)
+        self._open: OpenGeneration | None = None
+        self._stamp = -1
+        self._lock = threading.Lock()
+
+    def current(self) -> OpenGeneration:
+        """The open current generation, re-opened if an ingest switched it."""
+        stamp = self.index.pointer_mtime()
+        if self._open is not None and stamp == self._stamp:
+            return self._open
+        with self._lock:
+            if self._open is None or stamp != self._stamp:
+                generation = self.index.require_current()
+                if self._open is None or generation.name != self._open.generation.name:
+                    self._open = self._load(generation)
+                self._stamp = stamp
+        return self._open
+
+    def _load(self, generation: Generation) -> OpenGeneration:
+        manifest = generation.manifest()
+        configured = model_id(self.settings.embedding_model)
+        if manifest["embedding_model"] != configured:
+            raise ConfigError(
+                f"the index at {self.settings.index_dir} was built with embedding model "
+                f"{manifest['embedding_model']!r}, not {configured!r}: re-run `taito-dx ingest` with this model"
+            )
+        log.info("opening index generation %s", generation.name)
+        chunk_list = generation.chunks()
+        registry = generation.registry()
+        client = chroma_client(path=generation.chroma_dir, host=self.settings.chroma_host, port=self.settings.chroma_port)
+        labels = entity_labels(registry)
+        vectors = np.array(self.embedder.embed_documents([text for _, _, text in labels]), dtype=np.float32)
+        return OpenGeneration(
+            generation=generation,
+            chunks={chunk.id: chunk for chunk in chunk_list},
+            order=[chunk.id for chunk in chunk_list],
+            registry=registry,
+            keyword=KeywordIndex.load(generation.keyword_dir),
+            vectors=VectorStore(client, generation.collection, self.embedder),
+            entity_labels=labels,
+            entity_vectors=vectors.reshape(len(labels), -1) if labels else np.zeros((0, 1), dtype=np.float32),
+        )
+
+
+def entity_labels(registry: PlanRegistry) -> list[tuple[str, int, str]]:
+    """(kind, number, title) for every 目標, 施策 and 取組: what questions are linked against."""
+    labels = [("goal", g.number, g.title) for g in registry.goals.values()]
+    labels += [("measure", m.number, m.title) for m in registry.measures.values()]
+    labels += [("initiative", i.number, i.title) for i in registry.initiatives.values()]
+    return labels

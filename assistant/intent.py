@@ -1,0 +1,98 @@
+"""What a question asks for: its language, the plan attributes it asks about, the answer type it expects.
+
+The vocabulary is the plan's own schema (担当, 評価指標, 現状, あるべき姿, 計画期間 …) with
+its usual English renderings, plus general question words; nothing here names a
+particular initiative.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+HIRAGANA = re.compile(r"[\u3040-\u309f]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+# Attribute → pattern (case-insensitive). Order matters only for display.
+INTENTS: dict[str, re.Pattern[str]] = {
+    "owner": re.compile(
+        r"担当|所管|どこの課|どの課|何課|どこが|どの部署|担う|責任|\bowns?\b|\bowner|in charge|responsib|\bsections?\b|"
+        r"department|\bdept\b|division|\bwho\b(?!.*\b(mayor|name)\b)", re.I),
+    "indicator": re.compile(
+        r"評価指標|指標|KPI|目標値|現況|何%|indicator|\bkpi\b|metric|target (value|figure|number)|"
+        r"how (will|is) .*(measured|evaluated)|measure (of )?success|success measure", re.I),
+    "current_value": re.compile(r"現況|現在値|current (value|figure|level)|baseline", re.I),
+    "parent": re.compile(
+        r"どの施策|どの目標|どの目標|属する|属して|位置づけ|所属|下にある|どこに(含|入)|which (measure|goal|policy)|"
+        r"belongs?|under (which|what)|part of (which|what)|falls? under|parent", re.I),
+    "children": re.compile(
+        r"(どの|どんな|何の)取組|取組(は|には|を)(何|どれ|教え)|取組.*(一覧|挙げ|含まれ)|"
+        r"which initiatives|what initiatives|initiatives (are|does|under|in)|list (the|all)? ?initiatives", re.I),
+    "count": re.compile(r"いくつ|何個|何件|幾つ|数は|の数|how many|number of", re.I),
+    "content": re.compile(r"取組内容|何をする|何に取り組|what (does|will) .* do|what is .* about|activities", re.I),
+    "current_state": re.compile(r"現状|current (state|situation)|as[- ]is|today's situation|problem now", re.I),
+    "target_state": re.compile(r"あるべき姿|目指す姿|将来像|to[- ]be|ideal|target state|future state|desired state", re.I),
+}
+
+# Expected answer types, and how to recognise a value of that type in evidence text.
+ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "money": (
+        re.compile(r"予算|費用|経費|金額|いくらか?か[かる]|コスト|\bbudget|\bcost|how much money|price|spend", re.I),
+        re.compile(r"[\d,.]+\s*(円|千円|万円|億円)"),
+    ),
+    "headcount": (
+        re.compile(r"何人|人数|職員数|人口|how many (staff|people|employees|persons|residents)|headcount|population", re.I),
+        re.compile(r"[\d,.]+\s*(人|名)"),
+    ),
+    "person_name": (
+        re.compile(r"(区長|市長|知事|大臣)の?(名前|氏名|は誰)|名前は|氏名|name of the|\bmayor\b|governor", re.I),
+        re.compile(r"(氏|さん|様|区長\s*\S{2,4})"),
+    ),
+    "vendor": (
+        re.compile(r"ベンダー|業者|事業者名|製品名|vendor|supplier|which company|brand", re.I),
+        re.compile(r"(株式会社|有限会社|\(株\)|Inc\.|Corp|Ltd)"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The analysed question."""
+
+    text: str
+    language: str
+    attributes: frozenset[str]
+    answer_type: str | None
+
+    def asks(self, attribute: str) -> bool:
+        return attribute in self.attributes
+
+
+def normalize_question(question: str) -> str:
+    """NFKC, control characters removed, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", question)
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def language_of(text: str) -> str:
+    """'ja' when the question is written in Japanese, 'en' when mostly in English words."""
+    if HIRAGANA.search(text):
+        return "ja"
+    if len(LATIN_WORD.findall(text)) >= 2:
+        return "en"
+    return "ja" if JAPANESE.search(text) else "en"
+
+
+def analyse(question: str) -> Intent:
+    text = normalize_question(question)
+    attributes = frozenset(name for name, pattern in INTENTS.items() if pattern.search(text))
+    answer_type = next((name for name, (cue, _) in ANSWER_TYPES.items() if cue.search(text)), None)
+    return Intent(text=text, language=language_of(text), attributes=attributes, answer_type=answer_type)
+
+
+def evidence_has_type(answer_type: str, text: str) -> bool:
+    """Whether `text` holds a value of the expected answer type."""
+    return bool(ANSWER_TYPES[answer_type][1].search(text))

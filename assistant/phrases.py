@@ -1,0 +1,92 @@
+"""Every sentence frame the assistant uses, in Japanese and English; plan facts are quoted as they are."""
+
+from __future__ import annotations
+
+PHRASES: dict[str, dict[str, str]] = {
+    "not_stated": {
+        "ja": "計画には記載がありません。",
+        "en": "The plan does not say.",
+    },
+    "closest": {
+        "ja": "最も近い記載は「{location}」です。",
+        "en": "The closest thing it says is at {location}.",
+    },
+    "passage": {
+        "ja": "計画には次のとおり記載されています。",
+        "en": "The plan says (quoted in Japanese):",
+    },
+    "owner": {
+        "ja": "{name}の担当は {owners} です。",
+        "en": "{name} is owned by {owners}.",
+    },
+    "owner_missing": {
+        "ja": "{name}は{measure}の取組ですが、担当を記したシートは資料にありません。",
+        "en": "{name} is under {measure}; its sheet with the owner is not in the documents.",
+    },
+    "owned_by": {
+        "ja": "{owner}が担当する取組: {name}",
+        "en": "{owner} is listed as owner of {name}.",
+    },
+    "indicator": {
+        "ja": "{name}の評価指標は「{indicator}」です。",
+        "en": "The indicator (評価指標) of {name} is 「{indicator}」.",
+    },
+    "indicator_target": {
+        "ja": " {label}: {value}。",
+        "en": " {label}: {value}.",
+    },
+    "indicator_current": {
+        "ja": " {label}: {value}。",
+        "en": " {label}: {value}.",
+    },
+    "indicator_current_missing": {
+        "ja": " {label}の値は記載がありません。",
+        "en": " No value is given for {label}.",
+    },
+    "indicator_missing": {
+        "ja": "{name}の評価指標は資料に記載がありません。",
+        "en": "The indicator of {name} is not given in the documents.",
+    },
+    "field": {
+        "ja": "{name}の{label}: {value}",
+        "en": "{label} of {name}: {value}",
+    },
+    "field_missing": {
+        "ja": "{name}の{label}を記したシートは資料にありません。",
+        "en": "The sheet with the {label} of {name} is not in the documents.",
+    },
+    "parent_initiative": {
+        "ja": "{name}は{measure}に属し、{goal}の下にあります。",
+        "en": "{name} belongs to {measure}, under {goal}.",
+    },
+    "parent_measure": {
+        "ja": "{measure}は{goal}の施策です。",
+        "en": "{measure} is a measure under {goal}.",
+    },
+    "children": {
+        "ja": "{measure}の取組: {listing}",
+        "en": "The initiatives of {measure}: {listing}",
+    },
+    "count_goal": {
+        "ja": "{goal}: {counts}",
+        "en": "{goal} has {counts}.",
+    },
+    "count_plan": {
+        "ja": "計画全体で {counts} です。",
+        "en": "The plan has {counts} in total.",
+    },
+    "too_long": {
+        "ja": "質問が長すぎます（{limit}文字まで）。要点を短くしてお尋ねください。",
+        "en": "The question is too long (at most {limit} characters): please ask it more briefly.",
+    },
+    "empty": {
+        "ja": "質問を入力してください。",
+        "en": "Please type a question.",
+    },
+}
+
+
+def phrase(lang: str, key: str, **values: str) -> str:
+    """The sentence frame `key` in `lang` ('ja' or 'en'), filled with `values`."""
+    frames = PHRASES[key]
+    return frames.get(lang, frames["en"]).format(**values)

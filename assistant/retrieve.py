@@ -1,0 +1,111 @@
+"""Hybrid retrieval: Chroma vectors + Sudachi/BM25 keywords, fused by reciprocal rank, with
+a lift for chunks about the plan entities the question is linked to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assistant.entities import Links
+from assistant.index_view import OpenGeneration
+from taito_dx.keyword import JapaneseTokenizer
+from taito_dx.models import Chunk, ScoredChunk
+
+RRF_K = 60
+CANDIDATES = 20
+# A linked entity counts like a first place in one more ranking.
+ENTITY_LIFT = 1.0 / (RRF_K + 1)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Ranked chunks plus the raw signals answering uses to judge confidence."""
+
+    chunks: list[ScoredChunk]
+    best_dense: float
+    best_keyword: float
+
+
+def plan_filter(**ids: int | None) -> dict[str, Any] | None:
+    """A Chroma `where` filter on plan location, e.g. plan_filter(goal=2)."""
+    terms = [{key: value} for key, value in ids.items() if value is not None]
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else {"$and": terms}
+
+
+def _matches(chunk: Chunk, where: dict[str, Any] | None) -> bool:
+    if not where:
+        return True
+    terms = where.get("$and", [where])
+    return all(getattr(chunk, key) == value for term in terms for key, value in term.items())
+
+
+class HybridRetriever:
+    """Fuses dense and keyword rankings over the open index generation."""
+
+    def __init__(self, tokenizer: JapaneseTokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def retrieve(
+        self,
+        index: OpenGeneration,
+        question: str,
+        query_vector: np.ndarray,
+        *,
+        k: int,
+        where: dict[str, Any] | None = None,
+        links: Links | None = None,
+    ) -> Retrieval:
+        dense = index.vectors.search(query_vector.tolist(), CANDIDATES, where)
+        allowed = index.mask(lambda chunk: _matches(chunk, where)) if where else None
+        keyword = index.keyword.search(self.tokenizer(question), CANDIDATES, allowed)
+        scores: dict[str, float] = {}
+        dense_rank: dict[str, int] = {}
+        keyword_rank: dict[str, int] = {}
+        for rank, (chunk_id, _) in enumerate(dense, start=1):
+            dense_rank[chunk_id] = rank
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+        for rank, (chunk_id, _) in enumerate(keyword, start=1):
+            keyword_rank[chunk_id] = rank
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+        if links is not None:
+            for chunk_id in list(scores) + [c for c in index.order if c not in scores]:
+                lift = _entity_lift(index.chunks[chunk_id], links)
+                if lift and _matches(index.chunks[chunk_id], where):
+                    scores[chunk_id] = scores.get(chunk_id, 0.0) + lift
+        ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
+        chunks = [
+            ScoredChunk(index.chunks[chunk_id], score, dense_rank.get(chunk_id), keyword_rank.get(chunk_id))
+            for chunk_id, score in ranked
+            if chunk_id in index.chunks
+        ]
+        return Retrieval(
+            chunks=chunks,
+            best_dense=dense[0][1] if dense else 0.0,
+            best_keyword=keyword[0][1] if keyword else 0.0,
+        )
+
+
+def _entity_lift(chunk: Chunk, links: Links) -> float:
+    """Lift for the chunk that is most specifically about a linked entity."""
+    lift = 0.0
+    for link in links.items:
+        value = getattr(chunk, link.kind)
+        weight = min(link.score, 1.0)
+        if value != link.number:
+            if link.kind == "initiative" and re.search(f"取組{link.number}(?!\\d)", chunk.text):
+                lift = max(lift, ENTITY_LIFT * weight)
+            continue
+        if link.kind == "initiative" and chunk.kind == "sheet":
+            lift = max(lift, 2 * ENTITY_LIFT * weight)
+        elif link.kind == "measure" and chunk.initiative is None:
+            lift = max(lift, 1.5 * ENTITY_LIFT * weight)
+        elif link.kind == "goal" and chunk.measure is None:
+            lift = max(lift, 1.5 * ENTITY_LIFT * weight)
+        else:
+            lift = max(lift, ENTITY_LIFT * weight)
+    return lift
