@@ -35,9 +35,9 @@ class Assistant:
         self.settings = settings
         self.embedder = embedder or load_embeddings(settings.embedding_model)
         self.tokenizer = JapaneseTokenizer()
-        self.view = IndexView(settings, self.embedder)
+        self.view = IndexView(settings, self.embedder, self.tokenizer)
         self.retriever = HybridRetriever(self.tokenizer)
-        self.extractive = ExtractiveAnswerer(self.embedder, self.tokenizer)
+        self.extractive = ExtractiveAnswerer(self.tokenizer)
         self.llm = None
         if chat_model is not None or settings.llm != "none":
             from assistant.llm import LLMAnswerer, chat_model_from_settings
@@ -53,7 +53,7 @@ class Assistant:
             raise QuestionError(phrase(intent.language, "too_long", limit=str(self.settings.max_question_chars)))
         index = self.view.current()
         query_vector = np.asarray(self.embedder.embed_query(intent.text), dtype=np.float32)
-        links = link(intent.text, query_vector, index.registry, index.entity_labels, index.entity_vectors)
+        links = link(intent.text, query_vector, set(self.tokenizer(intent.text)), index)
         links = _continue_topic(intent.text, links, history)
         retrieval = self.retrieve(index, intent.text, query_vector, links=links, where=where)
         answer = self.extractive.answer(intent, links, retrieval, index, query_vector)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
 from taito_dx.models import Chunk, Citation
-
-SENTENCE_END = re.compile(r"(?<=[。!?！？])|\n")
 
 
 def cite(chunk: Chunk, *facts: str) -> Citation | None:
@@ -22,11 +18,6 @@ def cite(chunk: Chunk, *facts: str) -> Citation | None:
         chunk_id=chunk.id,
         highlight=highlight,
     )
-
-
-def sentences(text: str) -> list[str]:
-    """The text cut into sentences and lines, blanks dropped."""
-    return [part.strip() for part in SENTENCE_END.split(text) if part and part.strip()]
 
 
 def location_label(citation: Citation) -> str:

@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
-from assistant.citations import cite, sentences
+from assistant.citations import cite
 from assistant.entities import Links
 from assistant.index_view import OpenGeneration
 from assistant.intent import Intent, evidence_has_type
@@ -20,11 +19,17 @@ from assistant.phrases import phrase
 from assistant.retrieve import Retrieval
 from taito_dx.keyword import JapaneseTokenizer
 from taito_dx.models import Answer, Chunk, Citation, Initiative, Measure
+from taito_dx.sentences import sentences
 
 # Below both, nothing retrieved is about the question (off-topic): abstain.
-MIN_DENSE = 0.30
-MIN_KEYWORD = 2.0
+MIN_DENSE = 0.25
+MIN_KEYWORD = 1.0
 MAX_SENTENCES = 2
+KEYWORD_WEIGHT = 0.5
+SECOND_SENTENCE_GAP = 0.25
+VALUE_BONUS = 0.3
+# Headings name a topic but answer nothing: quoted only when a chunk has nothing else.
+HEADING = re.compile(r"^(\d{1,2}\.\s|第\d+章|【施策\d+】\S*$)")
 
 
 @dataclass
@@ -39,8 +44,7 @@ class Part:
 class ExtractiveAnswerer:
     """Composes an `Answer` from the registry and retrieved chunks, no LLM involved."""
 
-    def __init__(self, embedder: Embeddings, tokenizer: JapaneseTokenizer) -> None:
-        self.embedder = embedder
+    def __init__(self, tokenizer: JapaneseTokenizer) -> None:
         self.tokenizer = tokenizer
 
     def answer(self, intent: Intent, links: Links, retrieval: Retrieval, index: OpenGeneration,
@@ -48,7 +52,7 @@ class ExtractiveAnswerer:
         lang = intent.language
         topic = _topic(links)
         if intent.answer_type and not any(
-            evidence_has_type(intent.answer_type, scored.chunk.text) for scored in retrieval.chunks
+            evidence_has_type(intent.answer_type, scored.chunk.text, self.tokenizer) for scored in retrieval.chunks
         ):
             return self._abstain(lang, retrieval, index, topic)
         parts = _registry_parts(intent, links, index, lang, self._facts_wanted(intent))
@@ -56,7 +60,7 @@ class ExtractiveAnswerer:
             return _assemble(parts, lang, retrieval, topic)
         if not links.items and retrieval.best_dense < MIN_DENSE and retrieval.best_keyword < MIN_KEYWORD:
             return self._abstain(lang, retrieval, index, topic)
-        return self._passage_answer(intent, retrieval, query_vector, lang, topic)
+        return self._passage_answer(intent, retrieval, index, query_vector, lang, topic)
 
     @staticmethod
     def _facts_wanted(intent: Intent) -> set[str]:
@@ -72,13 +76,12 @@ class ExtractiveAnswerer:
             citations = (citation,) if citation else ()
         return Answer(text=text, citations=citations, abstained=True, sources=tuple(retrieval.chunks), topic=topic)
 
-    def _passage_answer(self, intent: Intent, retrieval: Retrieval, query_vector: np.ndarray, lang: str,
-                        topic: str | None) -> Answer:
+    def _passage_answer(self, intent: Intent, retrieval: Retrieval, index: OpenGeneration, query_vector: np.ndarray,
+                        lang: str, topic: str | None) -> Answer:
         top = retrieval.chunks[:2]
         if len(top) == 2 and top[1].score < 0.8 * top[0].score:
             top = top[:1]
-        candidates = [(scored.chunk, sentence) for scored in top for sentence in sentences(scored.chunk.text)]
-        chosen = self._best_sentences(intent.text, query_vector, candidates)
+        chosen = self._best_sentences(intent, query_vector, [scored.chunk for scored in top], index)
         lines = []
         citations: list[Citation] = []
         for chunk, picked in chosen:
@@ -86,30 +89,34 @@ class ExtractiveAnswerer:
             if citation is None:
                 continue
             citations.append(citation)
-            number = len(citations)
-            lines.append(f"「{'　'.join(picked)}」[{number}]（{chunk.location}）")
+            lines.append(f"「{' '.join(picked)}」[{len(citations)}]（{chunk.location}）")
         text = phrase(lang, "passage") + "\n" + "\n".join(lines)
         return Answer(text=text, citations=tuple(citations), sources=tuple(retrieval.chunks), topic=topic)
 
-    def _best_sentences(self, question: str, query_vector: np.ndarray,
-                        candidates: list[tuple[Chunk, str]]) -> list[tuple[Chunk, list[str]]]:
-        """The sentences that answer best, grouped by chunk in reading order."""
+    def _best_sentences(self, intent: Intent, query_vector: np.ndarray, chunks: list[Chunk],
+                        index: OpenGeneration) -> list[tuple[Chunk, list[str]]]:
+        """The sentences that answer best (stored sentence vectors, shared keywords, the value type asked for)."""
+        vectors = index.vectors.sentence_vectors([chunk.id for chunk in chunks])
+        question_tokens = set(self.tokenizer(intent.text))
+        wanted_value = intent.value_pattern()
+        candidates: list[tuple[float, int, Chunk, str]] = []
+        for order, chunk in enumerate(chunks):
+            numbered = list(enumerate(sentences(chunk.text)))
+            body = [(n, sentence) for n, sentence in numbered if not HEADING.match(sentence)] or numbered
+            for number, sentence in body:
+                vector = vectors.get((chunk.id, number))
+                similarity = float(np.dot(vector, query_vector)) if vector is not None else 0.0
+                tokens = set(self.tokenizer(sentence))
+                overlap = len(tokens & question_tokens) / (len(question_tokens) or 1)
+                value = VALUE_BONUS if wanted_value is not None and wanted_value.search(sentence) else 0.0
+                candidates.append((similarity + KEYWORD_WEIGHT * overlap + value, order * 1000 + number, chunk, sentence))
         if not candidates:
             return []
-        question_tokens = set(self.tokenizer(question))
-        vectors = np.array(self.embedder.embed_documents([sentence for _, sentence in candidates]), dtype=np.float32)
-        scores = []
-        for (chunk, sentence), vector in zip(candidates, vectors):
-            tokens = set(self.tokenizer(sentence))
-            overlap = len(tokens & question_tokens) / (len(question_tokens) or 1)
-            length_penalty = 0.15 if len(sentence) < 8 else 0.0
-            scores.append(float(vector @ query_vector) + 0.5 * overlap - length_penalty)
-        best = sorted(range(len(candidates)), key=lambda i: -scores[i])[:MAX_SENTENCES]
-        if len(best) == 2 and scores[best[1]] < scores[best[0]] - 0.25:
+        best = sorted(candidates, key=lambda c: -c[0])[:MAX_SENTENCES]
+        if len(best) == 2 and best[1][0] < best[0][0] - SECOND_SENTENCE_GAP:
             best = best[:1]
         grouped: dict[str, tuple[Chunk, list[str]]] = {}
-        for i in sorted(best):
-            chunk, sentence = candidates[i]
+        for _, _, chunk, sentence in sorted(best, key=lambda c: c[1]):
             grouped.setdefault(chunk.id, (chunk, []))[1].append(sentence)
         return list(grouped.values())
 
@@ -141,6 +148,10 @@ def _assemble(parts: list[Part], lang: str, retrieval: Retrieval, topic: str | N
 
 # -- facts from the registry -------------------------------------------------------------
 
+# Attributes answered from the registry; a question asking none of them is about a passage.
+REGISTRY_ATTRIBUTES = frozenset({"owner", "indicator", "parent", "children", "count", "content", "current_state",
+                                 "target_state", "current_value"})
+
 def _registry_parts(intent: Intent, links: Links, index: OpenGeneration, lang: str, wanted: set[str]) -> list[Part]:
     registry = index.registry
     initiative = _linked(links, "initiative", registry.initiatives)
@@ -152,8 +163,11 @@ def _registry_parts(intent: Intent, links: Links, index: OpenGeneration, lang: s
             parts.append(_owner_part(initiative, index, lang))
         else:
             parts.extend(_owners_reverse(intent.text, index, lang))
-    if "indicator" in wanted:
+    indicator_link = links.best("indicator")
+    if "indicator" in wanted or (indicator_link is not None and not wanted & REGISTRY_ATTRIBUTES):
         target = measure if links.explicit("measure") or initiative is None else registry.measures.get(initiative.measure)
+        if indicator_link is not None and not links.explicit("measure") and not links.explicit("initiative"):
+            target = registry.measures.get(indicator_link.number)
         if target is not None:
             parts.append(_indicator_part(target, index, lang, current=intent.asks("current_value")))
     for field_name in ("content", "current_state", "target_state"):
@@ -167,7 +181,32 @@ def _registry_parts(intent: Intent, links: Links, index: OpenGeneration, lang: s
         count = _count_part(intent.text, goal_link.number if goal_link and goal_link.explicit else None, index, lang)
         if count is not None:
             parts.append(count)
+    if not parts and not wanted & REGISTRY_ATTRIBUTES:
+        described = _describe_part(links, index, lang)
+        if described is not None:
+            parts.append(described)
     return parts
+
+
+def _describe_part(links: Links, index: OpenGeneration, lang: str) -> Part | None:
+    """What an explicitly named 目標 or 施策 is, when nothing more specific is asked."""
+    registry = index.registry
+    goal_link, measure_link = links.explicit("goal"), links.explicit("measure")
+    if goal_link and not measure_link and not links.explicit("initiative"):
+        goal = registry.goals[goal_link[0].number]
+        text = phrase(lang, "describe_goal", goal=f"目標{goal.number}", title=goal.title)
+        citations = _cited(index, f"goal:{goal.number}:description", goal.title, goal.description)
+        if citations:
+            text += " " + goal.description
+        return Part(text, citations or _cited(index, f"goal:{goal.number}", goal.title))
+    if measure_link and not links.explicit("initiative"):
+        measure = registry.measures[measure_link[0].number]
+        citations = _cited(index, f"measure:{measure.number}:block", measure.description) if measure.description else []
+        if not citations:
+            return None
+        return Part(phrase(lang, "describe_measure", measure=_measure_name(measure), description=measure.description),
+                    citations)
+    return None
 
 
 def _linked(links: Links, kind: str, table: dict) -> object | None:
@@ -291,6 +330,8 @@ COUNTED = {"目標": re.compile(r"目標|goals?\b", re.I), "施策": re.compile(
 def _count_part(question: str, goal_number: int | None, index: OpenGeneration, lang: str) -> Part | None:
     registry = index.registry
     asked = [name for name, pattern in COUNTED.items() if pattern.search(question.replace(f"目標{goal_number}", ""))]
+    if not asked and goal_number is None:
+        return None
     if goal_number is not None and goal_number in registry.goals:
         goal = registry.goals[goal_number]
         counts = {"施策": goal.measure_count, "取組": goal.initiative_count}

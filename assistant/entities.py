@@ -7,13 +7,14 @@ is cross-lingual: "analog regulation review" finds 取組12 アナログ規制�
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from dataclasses import dataclass
 
 import numpy as np
 
-from taito_dx.registry import PlanRegistry
+from assistant.index_view import OpenGeneration
 
-KINDS = ("goal", "measure", "initiative")
+KINDS = ("goal", "measure", "initiative", "indicator", "section")
 EXPLICIT = {
     "initiative": re.compile(r"取組\s*(\d{1,3})|initiative\s*(?:no\.?|#)?\s*(\d{1,3})", re.I),
     "measure": re.compile(r"施策\s*(\d{1,3})|(?:measure|policy)\s*(?:no\.?|#)?\s*(\d{1,3})", re.I),
@@ -23,6 +24,8 @@ EXPLICIT = {
 MIN_SIMILARITY = 0.38
 MIN_MARGIN = 0.04
 SUBSTRING_BONUS = 0.5
+TOKEN_OVERLAP_WEIGHT = 0.3
+MIN_QUOTED_CHARS = 3
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,9 @@ class Links:
         return any(link.explicit for link in self.items)
 
 
-def link(question: str, query_vector: np.ndarray, registry: PlanRegistry,
-         labels: list[tuple[str, int, str]], label_vectors: np.ndarray) -> Links:
+def link(question: str, query_vector: np.ndarray, question_tokens: set[str], index: OpenGeneration) -> Links:
     """Explicit references first, then titles whose similarity clears the thresholds."""
+    registry, labels, label_vectors = index.registry, index.entity_labels, index.entity_vectors
     found: list[Link] = []
     known = {"goal": registry.goals, "measure": registry.measures, "initiative": registry.initiatives}
     for kind, pattern in EXPLICIT.items():
@@ -66,17 +69,26 @@ def link(question: str, query_vector: np.ndarray, registry: PlanRegistry,
             rows = [i for i, (k, _, _) in enumerate(labels) if k == kind]
             if not rows or any(l.kind == kind and l.explicit for l in found):
                 continue
-            ranked = sorted(
-                ((float(scores[i]) + (SUBSTRING_BONUS if _title_in(labels[i][2], compact) else 0.0), i) for i in rows),
-                reverse=True,
-            )
-            top, index = ranked[0]
+            ranked = sorted(((_score(i, float(scores[i]), compact, question_tokens, index), i) for i in rows), reverse=True)
+            top, row = ranked[0]
             runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
             if top >= MIN_SIMILARITY and top - runner_up >= MIN_MARGIN:
-                found.append(Link(kind, labels[index][1], top))
+                found.append(Link(kind, labels[row][1], top))
     return Links(tuple(sorted(found, key=lambda l: -l.score)))
 
 
-def _title_in(title: str, compact_question: str) -> bool:
+def _score(row: int, similarity: float, compact_question: str, question_tokens: set[str], index: OpenGeneration) -> float:
+    """Similarity, plus the share of the title's words the question uses, plus the share it quotes verbatim."""
+    title_tokens = index.entity_tokens[row]
+    overlap = len(title_tokens & question_tokens) / len(title_tokens) if title_tokens else 0.0
+    quoted = SUBSTRING_BONUS * _title_share(index.entity_labels[row][2], compact_question)
+    return similarity + TOKEN_OVERLAP_WEIGHT * overlap + quoted
+
+
+def _title_share(title: str, compact_question: str) -> float:
+    """How much of the title the question quotes verbatim (longest common run, 3+ characters)."""
     compact_title = re.sub(r"[\s「」『』()]", "", title)
-    return len(compact_title) >= 3 and compact_title in compact_question
+    if not compact_title:
+        return 0.0
+    match = SequenceMatcher(None, compact_title, compact_question, autojunk=False).find_longest_match()
+    return match.size / len(compact_title) if match.size >= MIN_QUOTED_CHARS else 0.0

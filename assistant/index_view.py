@@ -7,6 +7,7 @@ running server picks up a new index without a restart.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from langchain_core.embeddings import Embeddings
 from taito_dx.embeddings import model_id
 from taito_dx.errors import ConfigError
 from taito_dx.index import Generation, IndexDir
-from taito_dx.keyword import KeywordIndex
+from taito_dx.keyword import JapaneseTokenizer, KeywordIndex
 from taito_dx.models import Chunk
 from taito_dx.registry import PlanRegistry
 from taito_dx.settings import Settings
@@ -37,6 +38,12 @@ class OpenGeneration:
     vectors: VectorStore
     entity_labels: list[tuple[str, int, str]]
     entity_vectors: np.ndarray
+    entity_tokens: list[frozenset[str]]
+
+    @property
+    def sections(self) -> list[str]:
+        """Numbered section titles, indexed by their link number."""
+        return [title for kind, _, title in self.entity_labels if kind == "section"]
 
     def mask(self, predicate: object) -> np.ndarray:
         """Boolean mask over the keyword index's ids for chunks passing `predicate`."""
@@ -46,9 +53,10 @@ class OpenGeneration:
 class IndexView:
     """Holds the open generation and swaps it when CURRENT changes."""
 
-    def __init__(self, settings: Settings, embedder: Embeddings) -> None:
+    def __init__(self, settings: Settings, embedder: Embeddings, tokenizer: JapaneseTokenizer) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.tokenizer = tokenizer
         self.index = IndexDir(settings.index_dir)
         self._open: OpenGeneration | None = None
         self._stamp = -1
@@ -79,7 +87,7 @@ class IndexView:
         chunk_list = generation.chunks()
         registry = generation.registry()
         client = chroma_client(path=generation.chroma_dir, host=self.settings.chroma_host, port=self.settings.chroma_port)
-        labels = entity_labels(registry)
+        labels = entity_labels(registry, chunk_list)
         vectors = np.array(self.embedder.embed_documents([text for _, _, text in labels]), dtype=np.float32)
         return OpenGeneration(
             generation=generation,
@@ -90,12 +98,23 @@ class IndexView:
             vectors=VectorStore(client, generation.collection, self.embedder),
             entity_labels=labels,
             entity_vectors=vectors.reshape(len(labels), -1) if labels else np.zeros((0, 1), dtype=np.float32),
+            entity_tokens=[frozenset(self.tokenizer(text)) for _, _, text in labels],
         )
 
 
-def entity_labels(registry: PlanRegistry) -> list[tuple[str, int, str]]:
-    """(kind, number, title) for every 目標, 施策 and 取組: what questions are linked against."""
+def section_title(chunk: Chunk) -> str:
+    """The numbered section a chunk belongs to ("計画期間" for "第1章 > 4. 計画期間"), or ""."""
+    last = chunk.location.rsplit(" > ", 1)[-1] if " > " in chunk.location else ""
+    match = re.match(r"\d{1,2}\.\s*(.+)$", last)
+    return match[1] if match and chunk.kind == "section" else ""
+
+
+def entity_labels(registry: PlanRegistry, chunks: list[Chunk]) -> list[tuple[str, int, str]]:
+    """(kind, number, title) for every 目標, 施策, 取組, 評価指標 (numbered by its 施策) and numbered section."""
     labels = [("goal", g.number, g.title) for g in registry.goals.values()]
     labels += [("measure", m.number, m.title) for m in registry.measures.values()]
     labels += [("initiative", i.number, i.title) for i in registry.initiatives.values()]
+    labels += [("indicator", m.number, indicator.name) for m in registry.measures.values() for indicator in m.indicators]
+    sections = list(dict.fromkeys(title for chunk in chunks if (title := section_title(chunk))))
+    labels += [("section", number, title) for number, title in enumerate(sections)]
     return labels

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from taito_dx.keyword import JapaneseTokenizer
+
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 HIRAGANA = re.compile(r"[\u3040-\u309f]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -25,7 +27,7 @@ INTENTS: dict[str, re.Pattern[str]] = {
         r"how (will|is) .*(measured|evaluated)|measure (of )?success|success measure", re.I),
     "current_value": re.compile(r"現況|現在値|current (value|figure|level)|baseline", re.I),
     "parent": re.compile(
-        r"どの施策|どの目標|どの目標|属する|属して|位置づけ|所属|下にある|どこに(含|入)|which (measure|goal|policy)|"
+        r"どの施策|どの目標|属する|属して|(施策|目標)に位置づけ|所属|下にある|どこに(含|入)|which (measure|goal|policy)|"
         r"belongs?|under (which|what)|part of (which|what)|falls? under|parent", re.I),
     "children": re.compile(
         r"(どの|どんな|何の)取組|取組(は|には|を)(何|どれ|教え)|取組.*(一覧|挙げ|含まれ)|"
@@ -33,7 +35,7 @@ INTENTS: dict[str, re.Pattern[str]] = {
     "count": re.compile(r"いくつ|何個|何件|幾つ|数は|の数|how many|number of", re.I),
     "content": re.compile(r"取組内容|何をする|何に取り組|what (does|will) .* do|what is .* about|activities", re.I),
     "current_state": re.compile(r"現状|current (state|situation)|as[- ]is|today's situation|problem now", re.I),
-    "target_state": re.compile(r"あるべき姿|目指す姿|将来像|to[- ]be|ideal|target state|future state|desired state", re.I),
+    "target_state": re.compile(r"あるべき姿|目指す姿|将来像|\bto-be\b|ideal|target state|future state|desired state", re.I),
 }
 
 # Expected answer types, and how to recognise a value of that type in evidence text.
@@ -48,13 +50,20 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "person_name": (
         re.compile(r"(区長|市長|知事|大臣)の?(名前|氏名|は誰)|名前は|氏名|name of the|\bmayor\b|governor", re.I),
-        re.compile(r"(氏|さん|様|区長\s*\S{2,4})"),
+        re.compile(r"(?!)"),  # names are found by part of speech, see evidence_has_type
     ),
     "vendor": (
         re.compile(r"ベンダー|業者|事業者名|製品名|vendor|supplier|which company|brand", re.I),
         re.compile(r"(株式会社|有限会社|\(株\)|Inc\.|Corp|Ltd)"),
     ),
 }
+
+
+# What a "when / how long / how many" question wants to see in the sentence that answers it.
+DATE_CUE = re.compile(r"いつ|何年|何月|期間|日程|スケジュール|\bwhen\b|which (fiscal )?year|how long|period|schedule|deadline|date", re.I)
+DATE_VALUE = re.compile(r"(令和|平成|昭和)\s*\d+\s*年|\d+\s*年度|\d+\s*月|\d+\s*年間|\d{4}\s*年|\d+\s*年")
+NUMBER_CUE = re.compile(r"いくつ|何%|何時間|何件|how many|how much|what percent|number of", re.I)
+NUMBER_VALUE = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,14 @@ class Intent:
 
     def asks(self, attribute: str) -> bool:
         return attribute in self.attributes
+
+    def value_pattern(self) -> re.Pattern[str] | None:
+        """The kind of value (date, number) an answering sentence should hold, if the question says."""
+        if DATE_CUE.search(self.text):
+            return DATE_VALUE
+        if NUMBER_CUE.search(self.text):
+            return NUMBER_VALUE
+        return None
 
 
 def normalize_question(question: str) -> str:
@@ -93,6 +110,8 @@ def analyse(question: str) -> Intent:
     return Intent(text=text, language=language_of(text), attributes=attributes, answer_type=answer_type)
 
 
-def evidence_has_type(answer_type: str, text: str) -> bool:
+def evidence_has_type(answer_type: str, text: str, tokenizer: JapaneseTokenizer) -> bool:
     """Whether `text` holds a value of the expected answer type."""
+    if answer_type == "person_name":
+        return tokenizer.has_person_name(text)
     return bool(ANSWER_TYPES[answer_type][1].search(text))

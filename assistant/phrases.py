@@ -67,6 +67,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "ja": "{measure}の取組: {listing}",
         "en": "The initiatives of {measure}: {listing}",
     },
+    "describe_goal": {
+        "ja": "{goal}は「{title}」です。",
+        "en": "{goal} is 「{title}」.",
+    },
+    "describe_measure": {
+        "ja": "{measure}: {description}",
+        "en": "{measure}: {description}",
+    },
     "count_goal": {
         "ja": "{goal}: {counts}",
         "en": "{goal} has {counts}.",

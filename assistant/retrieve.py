@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from assistant.entities import Links
-from assistant.index_view import OpenGeneration
+from assistant.index_view import OpenGeneration, section_title
 from taito_dx.keyword import JapaneseTokenizer
 from taito_dx.models import Chunk, ScoredChunk
 
@@ -25,8 +25,9 @@ class Retrieval:
     """Ranked chunks plus the raw signals answering uses to judge confidence."""
 
     chunks: list[ScoredChunk]
-    best_dense: float
+    best_dense: float  # best whole-chunk similarity (sentences match too easily to judge topicality)
     best_keyword: float
+    sentence_hits: dict[tuple[str, int], float]
 
 
 def plan_filter(**ids: int | None) -> dict[str, Any] | None:
@@ -60,7 +61,14 @@ class HybridRetriever:
         where: dict[str, Any] | None = None,
         links: Links | None = None,
     ) -> Retrieval:
-        dense = index.vectors.search(query_vector.tolist(), CANDIDATES, where)
+        hits = index.vectors.search(query_vector.tolist(), 2 * CANDIDATES, where)
+        dense: list[tuple[str, float]] = []
+        sentence_hits: dict[tuple[str, int], float] = {}
+        for hit in hits:
+            if hit.sentence >= 0:
+                sentence_hits[(hit.chunk_id, hit.sentence)] = hit.similarity
+            if hit.chunk_id not in {chunk_id for chunk_id, _ in dense}:
+                dense.append((hit.chunk_id, hit.similarity))
         allowed = index.mask(lambda chunk: _matches(chunk, where)) if where else None
         keyword = index.keyword.search(self.tokenizer(question), CANDIDATES, allowed)
         scores: dict[str, float] = {}
@@ -74,7 +82,7 @@ class HybridRetriever:
             scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
         if links is not None:
             for chunk_id in list(scores) + [c for c in index.order if c not in scores]:
-                lift = _entity_lift(index.chunks[chunk_id], links)
+                lift = _entity_lift(index.chunks[chunk_id], links, index.sections)
                 if lift and _matches(index.chunks[chunk_id], where):
                     scores[chunk_id] = scores.get(chunk_id, 0.0) + lift
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
@@ -85,15 +93,24 @@ class HybridRetriever:
         ]
         return Retrieval(
             chunks=chunks,
-            best_dense=dense[0][1] if dense else 0.0,
+            best_dense=max((hit.similarity for hit in hits if hit.sentence < 0), default=0.0),
             best_keyword=keyword[0][1] if keyword else 0.0,
+            sentence_hits=sentence_hits,
         )
 
 
-def _entity_lift(chunk: Chunk, links: Links) -> float:
+def _entity_lift(chunk: Chunk, links: Links, index_sections: list[str]) -> float:
     """Lift for the chunk that is most specifically about a linked entity."""
     lift = 0.0
     for link in links.items:
+        if link.kind == "section":
+            if section_title(chunk) == index_sections[link.number]:
+                lift = max(lift, 2 * ENTITY_LIFT * min(link.score, 1.0))
+            continue
+        if link.kind == "indicator":
+            if chunk.measure == link.number and chunk.kind == "measure":
+                lift = max(lift, 2 * ENTITY_LIFT * min(link.score, 1.0))
+            continue
         value = getattr(chunk, link.kind)
         weight = min(link.score, 1.0)
         if value != link.number:

@@ -39,13 +39,13 @@ def chunk_document(source: str, plan: ParsedPlan) -> tuple[list[Chunk], PlanRegi
                 heading=heading(unit, registry),
             )
             chunks.append(chunk)
-            for key in evidence_keys(unit, part):
+            for key in evidence_keys(unit, part, registry):
                 registry.evidence.setdefault(key, chunk.id)
     return chunks, registry
 
 
-def evidence_keys(unit: Unit, text: str) -> list[str]:
-    """The registry facts a unit states."""
+def evidence_keys(unit: Unit, text: str, registry: PlanRegistry) -> list[str]:
+    """The registry facts a unit (or a part of it) states."""
     if unit.kind == "sheet":
         return [f"initiative:{unit.initiative}:sheet"]
     if unit.kind == "measure":
@@ -54,8 +54,8 @@ def evidence_keys(unit: Unit, text: str) -> list[str]:
         return [f"measure:{unit.measure}"] if unit.measure else [f"goal:{unit.goal}"]
     title = unit.location.rsplit(" > ", 1)[-1]
     keys = [f"section:{title.split('. ', 1)[-1]}"] if " > " in unit.location else []
-    if "施策" in text and "取組" in text and any(ch.isdigit() for ch in text):
-        keys.append("overview")
+    keys += [f"goal:{goal.number}:description" for goal in registry.goals.values()
+             if goal.description and goal.description in text]
     return keys
 
 

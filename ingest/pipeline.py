@@ -110,7 +110,8 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
         except BaseException:
             remove_generation(generation)
             raise
-        report.embedded, report.unchanged = embedder.embedded, embedder.reused
+        report.unchanged = sum(1 for chunk in chunks if chunk.search_text in embedder.previously_known)
+        report.embedded = len(chunks) - report.unchanged
         index.switch(generation)
         report.generation = generation.name
         _clean_up(index, settings)
@@ -155,11 +156,7 @@ def _write_generation(
     known: dict[str, list[float]] = {}
     tokens_known: dict[str, list[str]] = {}
     if previous is not None:
-        old_chunks = {chunk.id: chunk for chunk in previous.chunks()}
-        old_store = VectorStore(_client(previous, settings), previous.collection, None)
-        for chunk_id, vector in old_store.embeddings().items():
-            if chunk_id in old_chunks:
-                known[old_chunks[chunk_id].search_text] = vector
+        known = VectorStore(_client(previous, settings), previous.collection, None).embeddings()
         tokens_file = previous.keyword_dir / "tokens.json"
         if tokens_file.exists():
             tokens_known = json.loads(tokens_file.read_text(encoding="utf-8"))

@@ -167,9 +167,20 @@ class _Segmenter:
                 self.section = match[1].strip()
             elif (match := GOAL_LINE.match(text)) and self.kind == "table":
                 self.start("section")
+            elif (match := GOAL_LINE.match(text)) and self.kind == "section" and "\t" not in line.text:
+                self._goal_description(int(match[1]), i)
             self.buffer.append(line)
             i += 1
         self.flush()
+
+    def _goal_description(self, number: int, i: int) -> None:
+        """A goal line in running text followed by its paragraph: that paragraph describes the goal."""
+        known = self.plan.goals.get(number)
+        description = self._next_text(i)
+        if known is None or not description or GOAL_LINE.match(description) or known.description:
+            return
+        self.plan.goals[number] = Goal(known.number, known.title, known.measure_count, known.initiative_count,
+                                       description=description)
 
     def _next_text(self, i: int) -> str:
         for line in self.lines[i + 1:]:

@@ -90,6 +90,7 @@ class ReusingEmbeddings(Embeddings):
         self._load = load
         self._model: Embeddings | None = None
         self._known = known
+        self.previously_known = frozenset(known)
         self.embedded = 0
         self.reused = 0
 

@@ -44,6 +44,15 @@ class JapaneseTokenizer:
         return tokens
 
 
+    def has_person_name(self, text: str) -> bool:
+        """Whether the text names a person (Sudachi's 固有名詞・人名)."""
+        return any(
+            m.part_of_speech()[1:3] == ("固有名詞", "人名")
+            for line in text.splitlines() if line.strip()
+            for m in self._tokenizer.tokenize(line[:10000], self._mode)
+        )
+
+
 class KeywordIndex:
     """BM25 over tokenised chunk texts, aligned with a list of chunk ids."""
 

@@ -42,6 +42,7 @@ class Goal:
     title: str
     measure_count: int | None = None
     initiative_count: int | None = None
+    description: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from taito_dx.models import Goal, Indicator, Initiative, Measure
 class PlanRegistry:
     """Plan entities keyed by number, and `evidence`: fact key → chunk id that states it.
 
-    Evidence keys: `goal:N` (overview row), `measure:N` (overview row), `measure:N:block`
-    (the 施策's page with its indicator), `initiative:N:sheet`, `section:TITLE`, `overview`.
+    Evidence keys: `goal:N` (overview row), `goal:N:description`, `measure:N` (overview row),
+    `measure:N:block` (the 施策's page with its indicator), `initiative:N:sheet`, `section:TITLE`.
     """
 
     goals: dict[int, Goal] = field(default_factory=dict)
