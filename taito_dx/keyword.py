@@ -11,6 +11,7 @@ import bm25s
 import numpy as np
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG on import
 
 # Parts of speech that carry no topic: particles, auxiliaries, symbols, blanks.
 SKIPPED_POS = ("助詞", "助動詞", "補助記号", "空白", "記号")

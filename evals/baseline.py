@@ -1,0 +1,54 @@
+"""The plain pipeline a newcomer would build, scored beside the assistant on the same questions.
+
+RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50) over the raw text, the same
+embedder, Chroma top-k, and the top chunk as the answer. No structure, no keywords, no abstention.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from ingest.load import load
+from ingest.pipeline import collect_files
+from taito_dx.models import Answer, Chunk, Citation, ScoredChunk
+from taito_dx.store import chroma_client
+
+
+class BaselinePipeline:
+    """Raw text → 500-character chunks → Chroma → top chunk."""
+
+    def __init__(self, paths: list[Path], embedder: Embeddings, *, k: int = 5, workdir: Path) -> None:
+        from langchain_chroma import Chroma
+
+        self.k = k
+        splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
+        documents = []
+        files, _errors = collect_files(paths)
+        for path, name in files:
+            loaded = load(path, source=name)
+            for page in loaded.pages:
+                documents.append(Document(page_content=page.text, metadata={"source": name, "page": page.number or 0}))
+        chunks = splitter.split_documents(documents)
+        client = chroma_client(path=workdir)
+        self.store = Chroma(client=client, collection_name=f"baseline_{uuid.uuid4().hex[:8]}", embedding_function=embedder,
+                            collection_metadata={"hnsw:space": "cosine"})
+        if chunks:
+            self.store.add_documents(chunks)
+
+    def ask(self, question: str) -> Answer:
+        found = self.store.similarity_search_with_score(question, k=self.k)
+        sources = tuple(
+            ScoredChunk(Chunk(id=document.id or str(rank), text=document.page_content,
+                              source=document.metadata.get("source", ""), location="", kind="baseline"), 1.0 - distance)
+            for rank, (document, distance) in enumerate(found)
+        )
+        if not sources:
+            return Answer(text="", abstained=True)
+        top = sources[0].chunk
+        citation = Citation(source=top.source, location="", text=top.text, chunk_id=top.id)
+        return Answer(text=top.text, citations=(citation,), sources=sources)

@@ -1,0 +1,116 @@
+"""The eval's outputs for people: a terminal table, and a Markdown report with a PNG chart."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+HEADLINE = ("hit_at_1", "hit_at_5", "mrr", "answer_accuracy", "abstention_accuracy", "false_abstention_rate",
+            "latency_p50_ms", "latency_p95_ms")
+HISTORY = "history.jsonl"
+
+
+def table(totals: dict[str, float], baseline: dict[str, float] | None, previous: dict[str, float] | None) -> str:
+    """Totals side by side: assistant, baseline, change since the previous saved run."""
+    header = f"{'metric':24}{'assistant':>11}"
+    header += f"{'baseline':>11}" if baseline else ""
+    header += f"{'change':>10}" if previous else ""
+    rows = [header, "-" * len(header)]
+    for key in HEADLINE:
+        value = totals.get(key, 0.0)
+        row = f"{key:24}{value:>11.3f}" if "ms" not in key else f"{key:24}{value:>11.1f}"
+        if baseline:
+            base = baseline.get(key, 0.0)
+            row += f"{base:>11.3f}" if "ms" not in key else f"{base:>11.1f}"
+        if previous and key in previous:
+            row += f"{value - previous[key]:>+10.3f}" if "ms" not in key else f"{value - previous[key]:>+10.1f}"
+        rows.append(row)
+    return "\n".join(rows)
+
+
+def previous_totals(report_dir: Path) -> dict[str, float] | None:
+    history = report_dir / HISTORY
+    if not history.exists():
+        return None
+    lines = [line for line in history.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return json.loads(lines[-1])["totals"] if lines else None
+
+
+def write_report(report_dir: Path, *, questions_file: Path, totals: dict[str, float],
+                 categories: dict[str, float], results: list[dict[str, Any]],
+                 baseline: dict[str, float] | None, baseline_categories: dict[str, float] | None,
+                 previous: dict[str, float] | None) -> Path:
+    """Write report-<time>.md and its chart, append the totals to the history; return the report path."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    chart = report_dir / f"chart-{stamp}.png"
+    _chart(chart, totals, categories, baseline_categories, previous)
+    misses = [r for r in results if not r["answer_correct"]]
+    lines = [
+        f"# Eval report {stamp}",
+        "",
+        f"Questions: `{questions_file}` ({len(results)})",
+        "",
+        "```",
+        table(totals, baseline, previous),
+        "```",
+        "",
+        f"![scores]({chart.name})",
+        "",
+        "## Per category (answered right, or rightly abstained)",
+        "",
+        "| category | assistant |" + (" baseline |" if baseline_categories else ""),
+        "|---|---|" + ("---|" if baseline_categories else ""),
+    ]
+    for name, value in categories.items():
+        row = f"| {name} | {value:.2f} |"
+        if baseline_categories:
+            row += f" {baseline_categories.get(name, 0.0):.2f} |"
+        lines.append(row)
+    lines += ["", f"## Misses ({len(misses)})", ""]
+    for result in misses:
+        answer = result["answer"].replace("\n", " ")[:200]
+        lines.append(f"- **{result['id']}** {result['question']} → {answer} (hit rank {result['hit_rank']})")
+    path = report_dir / f"report-{stamp}.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with (report_dir / HISTORY).open("a", encoding="utf-8") as history:
+        history.write(json.dumps({"time": stamp, "questions": str(questions_file), "totals": totals}) + "\n")
+    return path
+
+
+def _chart(path: Path, totals: dict[str, float], categories: dict[str, float],
+           baseline_categories: dict[str, float] | None, previous: dict[str, float] | None) -> None:
+    figure, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [3, 2]})
+    names = list(categories)
+    positions = range(len(names))
+    width = 0.4 if baseline_categories else 0.8
+    left.bar([p - (width / 2 if baseline_categories else 0) for p in positions], [categories[n] for n in names],
+             width=width, label="assistant", color="#2b6cb0")
+    if baseline_categories:
+        left.bar([p + width / 2 for p in positions], [baseline_categories.get(n, 0.0) for n in names], width=width,
+                 label="baseline", color="#a0aec0")
+    left.set_xticks(list(positions), names, rotation=35, ha="right")
+    left.set_ylim(0, 1.05)
+    left.set_title("Answered right per category")
+    left.legend(loc="lower right")
+    metrics = [m for m in HEADLINE if "ms" not in m]
+    if previous:
+        changes = [totals.get(m, 0.0) - previous.get(m, 0.0) for m in metrics]
+        colours = ["#2f855a" if (c >= 0) != (m == "false_abstention_rate") else "#c53030" for m, c in zip(metrics, changes)]
+        right.barh(metrics, changes, color=colours)
+        right.axvline(0, color="black", linewidth=0.8)
+        right.set_title("Change since the previous run")
+    else:
+        right.barh(metrics, [totals.get(m, 0.0) for m in metrics], color="#2b6cb0")
+        right.set_xlim(0, 1.05)
+        right.set_title("Totals (no previous run saved)")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)

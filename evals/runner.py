@@ -1,0 +1,85 @@
+"""`taito-dx eval`: score the assistant (and the baseline) on a question file, check thresholds, report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+from evals.questions import DEFAULT_QUESTIONS, load_questions
+from evals.report import previous_totals, table, write_report
+from evals.scoring import Scored, by_category, score
+from taito_dx.errors import ConfigError
+from taito_dx.settings import Settings
+
+DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
+DEFAULT_REPORT_DIR = Path(__file__).resolve().parent / "reports"
+
+
+def evaluate(settings: Settings, questions_file: Path, *, k: int = 5) -> Scored:
+    """The assistant's scores on a question file."""
+    from assistant.assistant import Assistant
+
+    questions = load_questions(questions_file)
+    assistant = Assistant(settings)
+    assistant.ask(questions[0].question)  # warm: the first question opens the index
+    return score(questions, assistant.ask, k=k)
+
+
+def evaluate_baseline(settings: Settings, questions_file: Path, *, k: int = 5) -> Scored:
+    """The plain LangChain pipeline's scores on the same questions, with the same embedder."""
+    from evals.baseline import BaselinePipeline
+    from taito_dx.embeddings import load_embeddings
+
+    questions = load_questions(questions_file)
+    with tempfile.TemporaryDirectory(prefix="taito-dx-baseline-") as workdir:
+        pipeline = BaselinePipeline(list(settings.corpus), load_embeddings(settings.embedding_model), k=k,
+                                    workdir=Path(workdir))
+        return score(questions, pipeline.ask, k=k)
+
+
+def check(totals: dict[str, float], thresholds_file: Path) -> list[str]:
+    """The totals that miss their threshold, as sentences."""
+    try:
+        limits = tomllib.loads(thresholds_file.read_text(encoding="utf-8"))
+    except (FileNotFoundError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read thresholds from {thresholds_file}: {exc}") from exc
+    failures = []
+    for key, minimum in limits.get("min", {}).items():
+        if totals.get(key, 0.0) < minimum:
+            failures.append(f"{key} = {totals.get(key, 0.0):.3f} is below {minimum}")
+    for key, maximum in limits.get("max", {}).items():
+        if totals.get(key, 0.0) > maximum:
+            failures.append(f"{key} = {totals.get(key, 0.0):.3f} is above {maximum}")
+    return failures
+
+
+def run_cli(args: argparse.Namespace, settings: Settings) -> int:
+    questions_file = args.questions or DEFAULT_QUESTIONS
+    report_dir = args.report_dir or DEFAULT_REPORT_DIR
+    result = evaluate(settings, questions_file, k=args.k)
+    baseline = evaluate_baseline(settings, questions_file, k=args.k) if args.baseline else None
+    previous = previous_totals(report_dir)
+    print(table(result.totals, baseline.totals if baseline else None, previous))
+    if args.json_out:
+        payload = {"questions": result.results, "totals": result.totals}
+        if baseline:
+            payload["baseline"] = {"questions": baseline.results, "totals": baseline.totals}
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    if not args.no_report:
+        path = write_report(
+            report_dir, questions_file=questions_file, totals=result.totals, categories=by_category(result.results),
+            results=result.results, baseline=baseline.totals if baseline else None,
+            baseline_categories=by_category(baseline.results) if baseline else None, previous=previous,
+        )
+        print(f"\nreport: {path}")
+    if args.check:
+        failures = check(result.totals, args.thresholds or DEFAULT_THRESHOLDS)
+        for failure in failures:
+            print(f"below threshold: {failure}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0

@@ -1,0 +1,103 @@
+"""Scoring answers against a question set: per question, then in total."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from evals.questions import Question
+from taito_dx.models import Answer
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def source_texts(answer: Answer) -> list[str]:
+    """Cited sources first, then the other retrieved ones, each once."""
+    seen: set[str] = set()
+    texts = []
+    for chunk_id, text in [(c.chunk_id or c.text, c.text) for c in answer.citations] + [
+        (s.chunk.id, s.chunk.text) for s in answer.sources
+    ]:
+        if chunk_id not in seen:
+            seen.add(chunk_id)
+            texts.append(text)
+    return texts
+
+
+def score_question(question: Question, answer: Answer, latency_ms: float, k: int) -> dict[str, Any]:
+    texts = [nfkc(text) for text in source_texts(answer)]
+    evidence = [nfkc(e) for e in question.expected_evidence]
+    hit_rank = next((rank for rank, text in enumerate(texts[:k], start=1) if any(e in text for e in evidence)), None)
+    answer_text = nfkc(answer.text)
+    correct = (not answer.abstained) and all(nfkc(e) in answer_text for e in question.expected_answer)
+    return {
+        "id": question.id,
+        "category": question.category,
+        "question": question.question,
+        "answerable": question.answerable,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": [c.to_dict() for c in answer.citations],
+        "hit_rank": hit_rank,
+        "answer_correct": correct if question.answerable else answer.abstained,
+        "latency_ms": round(latency_ms, 2),
+    }
+
+
+def totals(results: list[dict[str, Any]], questions: list[Question], k: int) -> dict[str, float]:
+    """Retrieval is scored on answerable questions with expected evidence; answers on all."""
+    answerable = [r for r in results if r["answerable"]]
+    has_evidence = {q.id for q in questions if q.answerable and q.expected_evidence}
+    with_evidence = [r for r in answerable if r["id"] in has_evidence]
+    unanswerable = [r for r in results if not r["answerable"]]
+    latencies = [r["latency_ms"] for r in results]
+    ranks = [r["hit_rank"] for r in with_evidence]
+
+    def share(items: list, predicate: Callable[[Any], bool]) -> float:
+        return round(sum(1 for item in items if predicate(item)) / len(items), 4) if items else 0.0
+
+    out = {
+        "questions": len(results),
+        "hit_at_1": share(ranks, lambda r: r == 1),
+        f"hit_at_{k}": share(ranks, lambda r: r is not None and r <= k),
+        "mrr": round(float(np.mean([1.0 / r if r else 0.0 for r in ranks])), 4) if ranks else 0.0,
+        "answer_accuracy": share(answerable, lambda r: r["answer_correct"]),
+        "abstention_accuracy": share(unanswerable, lambda r: r["abstained"]),
+        "false_abstention_rate": share(answerable, lambda r: r["abstained"]),
+        "latency_p50_ms": round(float(np.percentile(latencies, 50)), 2) if latencies else 0.0,
+        "latency_p95_ms": round(float(np.percentile(latencies, 95)), 2) if latencies else 0.0,
+    }
+    out.setdefault("hit_at_5", share(ranks, lambda r: r is not None and r <= 5))
+    return out
+
+
+def by_category(results: list[dict[str, Any]]) -> dict[str, float]:
+    """Share of questions answered right (or rightly abstained) per category."""
+    groups: dict[str, list[bool]] = defaultdict(list)
+    for result in results:
+        groups[result["category"] or "uncategorised"].append(bool(result["answer_correct"]))
+    return {name: round(sum(values) / len(values), 4) for name, values in sorted(groups.items())}
+
+
+@dataclass(frozen=True)
+class Scored:
+    results: list[dict[str, Any]]
+    totals: dict[str, float]
+
+
+def score(questions: list[Question], ask: Callable[[str], Answer], *, k: int = 5) -> Scored:
+    """Ask every question and score it; timings are wall-clock per question."""
+    results = []
+    for question in questions:
+        started = time.perf_counter()
+        answer = ask(question.question)
+        latency = (time.perf_counter() - started) * 1000
+        results.append(score_question(question, answer, latency, k))
+    return Scored(results, totals(results, questions, k))

