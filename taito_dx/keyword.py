@@ -23,8 +23,8 @@ class JapaneseTokenizer:
     def __init__(self) -> None:
         from sudachipy import Dictionary, SplitMode
 
-        self._tokenizer = Dictionary(dict="core").create()
         self._mode = SplitMode.C
+        self._tokenizer = Dictionary(dict="core").tokenizer(mode=self._mode)
         self._cache = lru_cache(maxsize=4096)(self._tokenize)
 
     def __call__(self, text: str) -> list[str]:
@@ -36,7 +36,7 @@ class JapaneseTokenizer:
             if not line.strip():
                 continue
             # Sudachi refuses inputs over ~49 KB; lines of a document are far shorter.
-            for morpheme in self._tokenizer.tokenize(line[:10000], self._mode):
+            for morpheme in self._tokenizer.tokenize(line[:10000]):
                 if morpheme.part_of_speech()[0] in SKIPPED_POS:
                     continue
                 token = morpheme.normalized_form().lower().strip()
@@ -50,7 +50,7 @@ class JapaneseTokenizer:
         return any(
             m.part_of_speech()[1:3] == ("固有名詞", "人名")
             for line in text.splitlines() if line.strip()
-            for m in self._tokenizer.tokenize(line[:10000], self._mode)
+            for m in self._tokenizer.tokenize(line[:10000])
         )
 
 
