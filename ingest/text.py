@@ -8,17 +8,27 @@ from taito_dx.errors import UnreadableFileError
 
 # Tried in order; CP932 is the superset of Shift_JIS that Japanese government files use.
 CANDIDATE_ENCODINGS = ("utf-8", "cp932", "euc_jp")
-BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"), (b"\xff\xfe", "utf-16", "UTF-16"), (b"\xfe\xff", "utf-16", "UTF-16"))
 
 
 def decode(data: bytes, path: str) -> str:
     """Decode file bytes, refusing binary data rather than guessing."""
-    for bom, encoding in BOMS:
+    for bom, encoding, label in BOMS:
         if data.startswith(bom):
-            return data.decode(encoding)
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise UnreadableFileError(
+                    path, f"starts with a {label} byte-order mark but is not valid {label} ({exc.reason}): re-save it as {label}"
+                ) from exc
     if b"\x00" in data[:4096]:
         if _looks_like_utf16(data):
-            return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
+            # ASCII characters put their NUL byte second in little-endian, first in big-endian.
+            little_endian = data[1:4096:2].count(0) >= data[0:4096:2].count(0)
+            try:
+                return data.decode("utf-16-le" if little_endian else "utf-16-be")
+            except UnicodeDecodeError:
+                pass  # NUL bytes and not UTF-16 after all: binary
         raise UnreadableFileError(path, "binary data, not text (it contains NUL bytes)")
     for encoding in CANDIDATE_ENCODINGS:
         try:
