@@ -9,7 +9,7 @@ from typing import Any, Sequence
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.compose import ExtractiveAnswerer
+from assistant.compose import REGISTRY_ATTRIBUTES, ExtractiveAnswerer
 from assistant.entities import Link, Links, link
 from assistant.index_view import IndexView, OpenGeneration
 from assistant.intent import analyse
@@ -53,7 +53,8 @@ class Assistant:
             raise QuestionError(phrase(intent.language, "too_long", limit=str(self.settings.max_question_chars)))
         index = self.view.current()
         query_vector = np.asarray(self.embedder.embed_query(intent.text), dtype=np.float32)
-        links = link(intent.text, query_vector, set(self.tokenizer(intent.text)), index)
+        links = link(intent.text, query_vector, set(self.tokenizer(intent.text)), index,
+                     asks_entity=bool(intent.attributes & REGISTRY_ATTRIBUTES))
         links = _continue_topic(intent.text, links, history)
         retrieval = self.retrieve(index, intent.text, query_vector, links=links, where=where)
         answer = self.extractive.answer(intent, links, retrieval, index, query_vector)

@@ -13,12 +13,12 @@ import numpy as np
 
 from assistant.citations import cite
 from assistant.entities import Links
-from assistant.index_view import OpenGeneration
+from assistant.index_view import OpenGeneration, section_title
 from assistant.intent import Intent, evidence_has_type
 from assistant.phrases import phrase
 from assistant.retrieve import Retrieval
 from taito_dx.keyword import JapaneseTokenizer
-from taito_dx.models import Answer, Chunk, Citation, Initiative, Measure
+from taito_dx.models import Answer, Chunk, Citation, Initiative, Measure, ScoredChunk
 from taito_dx.sentences import sentences
 
 # Below both, nothing retrieved is about the question (off-topic): abstain.
@@ -28,6 +28,8 @@ MAX_SENTENCES = 2
 KEYWORD_WEIGHT = 0.5
 SECOND_SENTENCE_GAP = 0.25
 VALUE_BONUS = 0.3
+CHUNK_PRIOR = 0.2
+PASSAGE_CHUNKS = 4
 # Headings name a topic but answer nothing: quoted only when a chunk has nothing else.
 HEADING = re.compile(r"^(\d{1,2}\.\s|第\d+章|【施策\d+】\S*$)")
 
@@ -78,10 +80,8 @@ class ExtractiveAnswerer:
 
     def _passage_answer(self, intent: Intent, retrieval: Retrieval, index: OpenGeneration, query_vector: np.ndarray,
                         lang: str, topic: str | None) -> Answer:
-        top = retrieval.chunks[:2]
-        if len(top) == 2 and top[1].score < 0.8 * top[0].score:
-            top = top[:1]
-        chosen = self._best_sentences(intent, query_vector, [scored.chunk for scored in top], index)
+        """The best answering sentences among the top chunks, each cited; the best one's chunk first."""
+        chosen = self._best_sentences(intent, query_vector, retrieval.chunks[:PASSAGE_CHUNKS], index)
         lines = []
         citations: list[Citation] = []
         for chunk, picked in chosen:
@@ -93,32 +93,37 @@ class ExtractiveAnswerer:
         text = phrase(lang, "passage") + "\n" + "\n".join(lines)
         return Answer(text=text, citations=tuple(citations), sources=tuple(retrieval.chunks), topic=topic)
 
-    def _best_sentences(self, intent: Intent, query_vector: np.ndarray, chunks: list[Chunk],
+    def _best_sentences(self, intent: Intent, query_vector: np.ndarray, top: list[ScoredChunk],
                         index: OpenGeneration) -> list[tuple[Chunk, list[str]]]:
-        """The sentences that answer best (stored sentence vectors, shared keywords, the value type asked for)."""
-        vectors = index.vectors.sentence_vectors([chunk.id for chunk in chunks])
+        """Sentences scored by stored vector, shared keywords (with their section's title), the value type asked
+        for, and their chunk's rank; headings are never the answer."""
+        if not top:
+            return []
+        vectors = index.vectors.sentence_vectors([scored.chunk.id for scored in top])
         question_tokens = set(self.tokenizer(intent.text))
         wanted_value = intent.value_pattern()
+        best_chunk = top[0].score or 1.0
         candidates: list[tuple[float, int, Chunk, str]] = []
-        for order, chunk in enumerate(chunks):
-            numbered = list(enumerate(sentences(chunk.text)))
-            body = [(n, sentence) for n, sentence in numbered if not HEADING.match(sentence)] or numbered
-            for number, sentence in body:
+        for scored in top:
+            chunk = scored.chunk
+            context = set(self.tokenizer(section_title(chunk)))
+            for number, sentence in enumerate(sentences(chunk.text)):
+                if HEADING.match(sentence):
+                    continue
                 vector = vectors.get((chunk.id, number))
                 similarity = float(np.dot(vector, query_vector)) if vector is not None else 0.0
-                tokens = set(self.tokenizer(sentence))
+                tokens = set(self.tokenizer(sentence)) | context
                 overlap = len(tokens & question_tokens) / (len(question_tokens) or 1)
                 value = VALUE_BONUS if wanted_value is not None and wanted_value.search(sentence) else 0.0
-                candidates.append((similarity + KEYWORD_WEIGHT * overlap + value, order * 1000 + number, chunk, sentence))
-        if not candidates:
-            return []
+                prior = CHUNK_PRIOR * scored.score / best_chunk
+                candidates.append((similarity + KEYWORD_WEIGHT * overlap + value + prior, number, chunk, sentence))
         best = sorted(candidates, key=lambda c: -c[0])[:MAX_SENTENCES]
         if len(best) == 2 and best[1][0] < best[0][0] - SECOND_SENTENCE_GAP:
             best = best[:1]
-        grouped: dict[str, tuple[Chunk, list[str]]] = {}
-        for _, _, chunk, sentence in sorted(best, key=lambda c: c[1]):
-            grouped.setdefault(chunk.id, (chunk, []))[1].append(sentence)
-        return list(grouped.values())
+        grouped: dict[str, tuple[Chunk, list[tuple[int, str]]]] = {}
+        for _, number, chunk, sentence in best:
+            grouped.setdefault(chunk.id, (chunk, []))[1].append((number, sentence))
+        return [(chunk, [sentence for _, sentence in sorted(picked)]) for chunk, picked in grouped.values()]
 
 
 def _topic(links: Links) -> str | None:

@@ -26,6 +26,8 @@ MIN_MARGIN = 0.04
 SUBSTRING_BONUS = 0.5
 TOKEN_OVERLAP_WEIGHT = 0.3
 MIN_QUOTED_CHARS = 3
+# Word runs of a question: Japanese text between spaces and punctuation (・ー、 stay inside titles).
+QUESTION_RUN = re.compile(r"[\w・ー、\-]+")
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,13 @@ class Links:
         return any(link.explicit for link in self.items)
 
 
-def link(question: str, query_vector: np.ndarray, question_tokens: set[str], index: OpenGeneration) -> Links:
-    """Explicit references first, then titles whose similarity clears the thresholds."""
+def link(question: str, query_vector: np.ndarray, question_tokens: set[str], index: OpenGeneration, *,
+         asks_entity: bool = True) -> Links:
+    """Explicit references first, then titles whose score clears the thresholds.
+
+    A title that is neither named nor quoted is linked by similarity alone only when the
+    question asks about an entity (`asks_entity`) or it is a section title.
+    """
     registry, labels, label_vectors = index.registry, index.entity_labels, index.entity_vectors
     found: list[Link] = []
     known = {"goal": registry.goals, "measure": registry.measures, "initiative": registry.initiatives}
@@ -63,32 +70,39 @@ def link(question: str, query_vector: np.ndarray, question_tokens: set[str], ind
             if number in known[kind] and not any(l.kind == kind and l.number == number for l in found):
                 found.append(Link(kind, number, 1.0 + SUBSTRING_BONUS, explicit=True))
     if len(labels):
-        scores = label_vectors @ query_vector
-        compact = re.sub(r"[\s「」『』()]", "", question)
+        similarities = label_vectors @ query_vector
+        runs = QUESTION_RUN.findall(question)
         for kind in KINDS:
             rows = [i for i, (k, _, _) in enumerate(labels) if k == kind]
             if not rows or any(l.kind == kind and l.explicit for l in found):
                 continue
-            ranked = sorted(((_score(i, float(scores[i]), compact, question_tokens, index), i) for i in rows), reverse=True)
-            top, row = ranked[0]
+            ranked = sorted((_score(i, float(similarities[i]), runs, question_tokens, index) + (i,) for i in rows),
+                            reverse=True)
+            top, quoted, row = ranked[0]
             runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-            if top >= MIN_SIMILARITY and top - runner_up >= MIN_MARGIN:
+            if top < MIN_SIMILARITY or top - runner_up < MIN_MARGIN:
+                continue
+            if quoted or asks_entity or kind == "section":
                 found.append(Link(kind, labels[row][1], top))
     return Links(tuple(sorted(found, key=lambda l: -l.score)))
 
 
-def _score(row: int, similarity: float, compact_question: str, question_tokens: set[str], index: OpenGeneration) -> float:
-    """Similarity, plus the share of the title's words the question uses, plus the share it quotes verbatim."""
+def _score(row: int, similarity: float, runs: list[str], question_tokens: set[str],
+           index: OpenGeneration) -> tuple[float, bool]:
+    """Similarity, plus the share of the title's words the question uses, plus how fully it quotes the title."""
     title_tokens = index.entity_tokens[row]
     overlap = len(title_tokens & question_tokens) / len(title_tokens) if title_tokens else 0.0
-    quoted = SUBSTRING_BONUS * _title_share(index.entity_labels[row][2], compact_question)
-    return similarity + TOKEN_OVERLAP_WEIGHT * overlap + quoted
+    quoted = _quoted_share(index.entity_labels[row][2], runs)
+    return similarity + TOKEN_OVERLAP_WEIGHT * overlap + SUBSTRING_BONUS * quoted, quoted > 0
 
 
-def _title_share(title: str, compact_question: str) -> float:
-    """How much of the title the question quotes verbatim (longest common run, 3+ characters)."""
-    compact_title = re.sub(r"[\s「」『』()]", "", title)
-    if not compact_title:
-        return 0.0
-    match = SequenceMatcher(None, compact_title, compact_question, autojunk=False).find_longest_match()
-    return match.size / len(compact_title) if match.size >= MIN_QUOTED_CHARS else 0.0
+def _quoted_share(title: str, runs: list[str]) -> float:
+    """How fully the question quotes the title: the longest common run (3+ characters) over the
+    shorter of the title and the question's word run it occurs in ("BPR相談会" fully quotes
+    "BPR相談会等による…", and only partly "BPRの推進")."""
+    best = 0.0
+    for run in runs:
+        match = SequenceMatcher(None, title, run, autojunk=False).find_longest_match()
+        if match.size >= MIN_QUOTED_CHARS:
+            best = max(best, match.size / min(len(title), len(run)))
+    return best

@@ -59,11 +59,15 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
-# What a "when / how long / how many" question wants to see in the sentence that answers it.
-DATE_CUE = re.compile(r"いつ|何年|何月|期間|日程|スケジュール|\bwhen\b|which (fiscal )?year|how long|period|schedule|deadline|date", re.I)
-DATE_VALUE = re.compile(r"(令和|平成|昭和)\s*\d+\s*年|\d+\s*年度|\d+\s*月|\d+\s*年間|\d{4}\s*年|\d+\s*年")
-NUMBER_CUE = re.compile(r"いくつ|何%|何時間|何件|how many|how much|what percent|number of", re.I)
-NUMBER_VALUE = re.compile(r"\d")
+# What a "which year / how long / when / how many" question wants to see in the sentence that answers it.
+VALUE_KINDS = (
+    (re.compile(r"年度|fiscal year|いつから|いつまで|\bstarts?\b|\bbegins?\b|\bends?\b|from when|until when", re.I),
+     re.compile(r"(令和|平成|昭和)\s*\d+\s*年度")),
+    (re.compile(r"何年間|how long|how many years|duration", re.I), re.compile(r"\d+\s*年間?")),
+    (re.compile(r"いつ|何月|日程|スケジュール|\bwhen\b|schedule|deadline|\bdates?\b", re.I),
+     re.compile(r"\d+\s*月|\d+\s*日|(令和|平成|昭和)\s*\d+\s*年")),
+    (re.compile(r"いくつ|何%|何時間|何件|how many|how much|what percent|number of", re.I), re.compile(r"\d")),
+)
 
 
 @dataclass(frozen=True)
@@ -79,12 +83,8 @@ class Intent:
         return attribute in self.attributes
 
     def value_pattern(self) -> re.Pattern[str] | None:
-        """The kind of value (date, number) an answering sentence should hold, if the question says."""
-        if DATE_CUE.search(self.text):
-            return DATE_VALUE
-        if NUMBER_CUE.search(self.text):
-            return NUMBER_VALUE
-        return None
+        """The kind of value (fiscal year, duration, date, number) an answering sentence should hold, if any."""
+        return next((value for cue, value in VALUE_KINDS if cue.search(self.text)), None)
 
 
 def normalize_question(question: str) -> str:

@@ -1,0 +1,221 @@
+"""BPR consultation (BPR相談会): from a described work problem to the plan's initiatives that address it.
+
+The problem is retrieved against the index like a question; each retrieved passage votes for
+the 取組 it is about (a sheet for its own 取組, a 施策's page or table row for that 施策's 取組),
+and the 取組 titles' similarity to the problem orders them. Owners, indicators and citations come
+from the plan registry and the chunks that state them; nothing is matched against a word list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from assistant.citations import cite
+from assistant.intent import analyse
+from taito_dx.errors import QuestionError
+from taito_dx.models import Answer, Chunk, Citation, Goal, Indicator, Initiative, Measure, ScoredChunk
+
+if TYPE_CHECKING:
+    from assistant.assistant import Assistant
+    from assistant.index_view import OpenGeneration
+
+# A passage about a whole 施策 counts this much for each of its 取組 (a sheet counts fully for its own).
+MEASURE_SHARE = 0.6
+# Weight of the 取組 title's cosine similarity to the problem (fused retrieval scores are ~0.015-0.05).
+TITLE_WEIGHT = 0.05
+# Below both, nothing retrieved is about the problem: say so instead of guessing.
+MIN_DENSE = 0.18
+MIN_KEYWORD = 0.5
+# Passages read per consultation, and 取組 suggested at most.
+PASSAGES = 10
+LIMIT = 5
+# A suggestion must reach this share of the best one's score.
+RELATIVE_FLOOR = 0.4
+
+PHRASES = {
+    "header": {"ja": "この課題に関係する計画の取組:", "en": "Initiatives in the plan that address this problem:"},
+    "none": {"ja": "計画には記載がありません。この課題に対応する取組は計画に見当たりません。",
+             "en": "The plan does not say: it names no initiative for this problem."},
+    "owners": {"ja": "担当: {owners}", "en": "owner: {owners}"},
+    "no_owner": {"ja": "担当: 計画に記載なし", "en": "owner: not stated in the plan"},
+    "indicator": {"ja": "評価指標(施策{measure}): {name}", "en": "indicator (measure {measure}): {name}"},
+}
+
+
+def _phrase(lang: str, key: str, **values: str) -> str:
+    frames = PHRASES[key]
+    return frames.get(lang, frames["en"]).format(**values)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One 取組 suggested for the problem, with where the plan puts it and what states it."""
+
+    initiative: Initiative
+    measure: Measure | None
+    goal: Goal | None
+    score: float
+    citations: tuple[Citation, ...]
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        return self.initiative.owners
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return self.measure.indicators if self.measure else ()
+
+    @property
+    def location(self) -> str:
+        parts = [f"目標{self.initiative.goal}", f"施策{self.initiative.measure}", f"取組{self.initiative.number}"]
+        return " > ".join(parts)
+
+    def line(self, lang: str, numbers: list[int]) -> str:
+        """One line of the consultation's text, with its citation numbers."""
+        i = self.initiative
+        measure = f"施策{i.measure}「{self.measure.title}」" if self.measure else f"施策{i.measure}"
+        owners = (_phrase(lang, "owners", owners="、".join(i.owners)) if i.owners else _phrase(lang, "no_owner"))
+        marks = "".join(f"[{n}]" for n in numbers)
+        if lang == "en":
+            return f"Initiative {i.number} 「{i.title}」 (goal {i.goal} > {measure}) — {owners}{marks}"
+        return f"取組{i.number}「{i.title}」（目標{i.goal} > {measure}）{owners}{marks}"
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """What the plan offers for a described work problem; empty `suggestions` means the plan does not say."""
+
+    problem: str
+    language: str
+    suggestions: tuple[Suggestion, ...]
+    passages: tuple[ScoredChunk, ...] = ()
+
+    @property
+    def abstained(self) -> bool:
+        return not self.suggestions
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        """The suggestions' citations, each chunk once, numbered in order of first use."""
+        seen: dict[str, Citation] = {}
+        for suggestion in self.suggestions:
+            for citation in suggestion.citations:
+                seen.setdefault(citation.chunk_id or citation.location, citation)
+        return tuple(seen.values())
+
+    def citation_numbers(self, suggestion: Suggestion) -> list[int]:
+        keys = [c.chunk_id or c.location for c in self.citations]
+        return [keys.index(c.chunk_id or c.location) + 1 for c in suggestion.citations]
+
+    @property
+    def text(self) -> str:
+        """Plain text with [n] citation marks, in the problem's language."""
+        if self.abstained:
+            return _phrase(self.language, "none")
+        lines = [_phrase(self.language, "header")]
+        for suggestion in self.suggestions:
+            lines.append("- " + suggestion.line(self.language, self.citation_numbers(suggestion)))
+        return "\n".join(lines)
+
+    def to_answer(self) -> Answer:
+        """The consultation as an `Answer`, for records and logs that take answers."""
+        return Answer(text=self.text, citations=self.citations, abstained=self.abstained, sources=self.passages)
+
+
+def consult(assistant: Assistant, problem: str, *, limit: int = LIMIT) -> Consultation:
+    """The plan's 取組 that address `problem` (a described work problem), best first, with citations.
+
+    Raises `QuestionError` for an empty or over-long description, like `Assistant.ask`.
+    """
+    from assistant.entities import link
+    from assistant.phrases import phrase
+
+    intent = analyse(problem)
+    if not intent.text:
+        raise QuestionError(phrase(intent.language, "empty"))
+    if len(intent.text) > assistant.settings.max_question_chars:
+        raise QuestionError(phrase(intent.language, "too_long", limit=str(assistant.settings.max_question_chars)))
+    index = assistant.view.current()
+    query_vector = np.asarray(assistant.embedder.embed_query(intent.text), dtype=np.float32)
+    links = link(intent.text, query_vector, set(assistant.tokenizer(intent.text)), index)
+    retrieval = assistant.retriever.retrieve(index, intent.text, query_vector, k=max(PASSAGES, assistant.settings.top_k),
+                                             links=links)
+    passages = tuple(retrieval.chunks)
+    if not links.any_explicit() and retrieval.best_dense < MIN_DENSE and retrieval.best_keyword < MIN_KEYWORD:
+        return Consultation(intent.text, intent.language, (), passages)
+    support, via = _votes(passages, index)
+    if not support:
+        return Consultation(intent.text, intent.language, (), passages)
+    similarity = _title_similarity(index, query_vector)
+    scored = sorted(((support[n] + TITLE_WEIGHT * max(similarity.get(n, 0.0), 0.0), n) for n in support), reverse=True)
+    best = scored[0][0]
+    suggestions = tuple(
+        _suggestion(index, number, score, via[number])
+        for score, number in scored[:limit]
+        if score >= RELATIVE_FLOOR * best
+    )
+    return Consultation(intent.text, intent.language, suggestions, passages)
+
+
+def _votes(passages: tuple[ScoredChunk, ...], index: OpenGeneration) -> tuple[dict[int, float], dict[int, Chunk]]:
+    """Each 取組's support from the retrieved passages, and the passage that gave it most."""
+    registry = index.registry
+    support: dict[int, float] = {}
+    via: dict[int, tuple[float, Chunk]] = {}
+    for scored in passages:
+        chunk = scored.chunk
+        if chunk.initiative is not None and chunk.initiative in registry.initiatives:
+            votes = {chunk.initiative: scored.score}
+        elif chunk.measure is not None:
+            votes = {i.number: scored.score * MEASURE_SHARE for i in registry.initiatives_of(chunk.measure)}
+        else:
+            continue
+        for number, vote in votes.items():
+            support[number] = support.get(number, 0.0) + vote
+            if number not in via or vote > via[number][0]:
+                via[number] = (vote, chunk)
+    return support, {number: chunk for number, (_, chunk) in via.items()}
+
+
+def _title_similarity(index: OpenGeneration, query_vector: np.ndarray) -> dict[int, float]:
+    rows = [row for row, (kind, _, _) in enumerate(index.entity_labels) if kind == "initiative"]
+    if not rows:
+        return {}
+    scores = index.entity_vectors[rows] @ query_vector
+    return {index.entity_labels[row][1]: float(score) for row, score in zip(rows, scores)}
+
+
+def _suggestion(index: OpenGeneration, number: int, score: float, passage: Chunk) -> Suggestion:
+    registry = index.registry
+    initiative = registry.initiatives[number]
+    citations = [c for c in (initiative_citation(index, initiative), cite(passage)) if c is not None]
+    unique: list[Citation] = []
+    for citation in citations:
+        if all(citation.chunk_id != kept.chunk_id for kept in unique):
+            unique.append(citation)
+    return Suggestion(
+        initiative=initiative,
+        measure=registry.measures.get(initiative.measure),
+        goal=registry.goals.get(initiative.goal),
+        score=score,
+        citations=tuple(unique),
+    )
+
+
+def initiative_citation(index: OpenGeneration, initiative: Initiative) -> Citation | None:
+    """The chunk that states a 取組: its sheet (owners highlighted) when the plan has one, else its 施策's table row."""
+    chunk = _evidence(index, f"initiative:{initiative.number}:sheet")
+    if chunk is not None:
+        return cite(chunk, *initiative.owners) or cite(chunk, initiative.title) or cite(chunk)
+    chunk = _evidence(index, f"measure:{initiative.measure}")
+    if chunk is not None:
+        return cite(chunk, initiative.title) or cite(chunk)
+    return None
+
+
+def _evidence(index: OpenGeneration, key: str) -> Chunk | None:
+    chunk_id = index.registry.evidence.get(key)
+    return index.chunks.get(chunk_id) if chunk_id else None
