@@ -29,6 +29,7 @@ KEYWORD_WEIGHT = 0.5
 SECOND_SENTENCE_GAP = 0.25
 VALUE_BONUS = 0.3
 CHUNK_PRIOR = 0.2
+LABEL_BONUS = 0.2
 PASSAGE_CHUNKS = 4
 # Headings name a topic but answer nothing: quoted only when a chunk has nothing else.
 HEADING = re.compile(r"^(\d{1,2}\.\s|第\d+章|【施策\d+】\S*$)")
@@ -116,7 +117,9 @@ class ExtractiveAnswerer:
                 overlap = len(tokens & question_tokens) / (len(question_tokens) or 1)
                 value = VALUE_BONUS if wanted_value is not None and wanted_value.search(sentence) else 0.0
                 prior = CHUNK_PRIOR * scored.score / best_chunk
-                candidates.append((similarity + KEYWORD_WEIGHT * overlap + value + prior, number, chunk, sentence))
+                label = LABEL_BONUS if _defined_term(sentence, self.tokenizer) in question_tokens else 0.0
+                score = similarity + KEYWORD_WEIGHT * overlap + value + prior + label
+                candidates.append((score, number, chunk, sentence))
         best = sorted(candidates, key=lambda c: -c[0])[:MAX_SENTENCES]
         if len(best) == 2 and best[1][0] < best[0][0] - SECOND_SENTENCE_GAP:
             best = best[:1]
@@ -124,6 +127,19 @@ class ExtractiveAnswerer:
         for _, number, chunk, sentence in best:
             grouped.setdefault(chunk.id, (chunk, []))[1].append((number, sentence))
         return [(chunk, [sentence for _, sentence in sorted(picked)]) for chunk, picked in grouped.values()]
+
+
+def _defined_term(sentence: str, tokenizer: JapaneseTokenizer) -> str:
+    """The term a "TERM value" / "TERM: value" / "TERMは…" line defines, or "".
+
+    Such a line answers "what is TERM?" better than a sentence that merely mentions it.
+    """
+    line = sentence.lstrip("■●◆・-* ")
+    tokens = tokenizer(line)
+    if not tokens or not line.startswith(tokens[0]):
+        return ""
+    follower = line[len(tokens[0]):len(tokens[0]) + 1]
+    return tokens[0] if follower in (" ", "\t", ":", "：", "は") else ""
 
 
 def _topic(links: Links) -> str | None:

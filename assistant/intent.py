@@ -33,7 +33,7 @@ INTENTS: dict[str, re.Pattern[str]] = {
         r"(どの|どんな|何の)取組|取組(は|には|を)(何|どれ|教え)|取組.*(一覧|挙げ|含まれ)|"
         r"which initiatives|what initiatives|initiatives (are|does|under|in)|list (the|all)? ?initiatives", re.I),
     "count": re.compile(r"いくつ|何個|何件|幾つ|数は|の数|how many|number of", re.I),
-    "content": re.compile(r"取組内容|何をする|何に取り組|what (does|will) .* do|what is .* about|activities", re.I),
+    "content": re.compile(r"取組内容|何をする|何に取り組|\bcontents?\b|what (does|will) .* do|what is .* about|activities", re.I),
     "current_state": re.compile(r"現状|current (state|situation)|as[- ]is|today's situation|problem now", re.I),
     "target_state": re.compile(r"あるべき姿|目指す姿|将来像|\bto-be\b|ideal|target state|future state|desired state", re.I),
 }
@@ -59,13 +59,14 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
-# What a "which year / how long / when / how many" question wants to see in the sentence that answers it.
+# What a "which year / how long / when / which article / how many" question wants in its answering sentence.
 VALUE_KINDS = (
     (re.compile(r"年度|fiscal year|いつから|いつまで|\bstarts?\b|\bbegins?\b|\bends?\b|from when|until when", re.I),
      re.compile(r"(令和|平成|昭和)\s*\d+\s*年度")),
     (re.compile(r"何年間|how long|how many years|duration", re.I), re.compile(r"\d+\s*年間?")),
     (re.compile(r"いつ|何月|日程|スケジュール|\bwhen\b|schedule|deadline|\bdates?\b", re.I),
      re.compile(r"\d+\s*月|\d+\s*日|(令和|平成|昭和)\s*\d+\s*年")),
+    (re.compile(r"\barticles?\b|第?何条", re.I), re.compile(r"第\s*\d+\s*条")),
     (re.compile(r"いくつ|何%|何時間|何件|how many|how much|what percent|number of", re.I), re.compile(r"\d")),
 )
 
