@@ -93,12 +93,17 @@ class _Segmenter:
     def __init__(self, lines: list[Line], plan: ParsedPlan) -> None:
         self.lines = [line for line in lines]
         self.plan = plan
-        self.title = next((line.text.strip() for line in lines if line.text.strip()), "")
+        first = next((line.text.strip() for line in lines if line.text.strip()), "")
+        self.title = heading[1].strip() if (heading := MARKDOWN_HEADING.match(first)) else first
         self.chapter = ""
         self.section = ""
         self.buffer: list[Line] = []
         self.kind = "section"
         self.ids: dict[str, int | None] = {}
+        self.carried: list[Line] = []
+
+    def _is_heading(self, text: str) -> bool:
+        return bool(CHAPTER.match(text) or SECTION.match(text) or MARKDOWN_HEADING.match(text)) or text == self.title
 
     # -- unit boundaries --
     def start(self, kind: str, **ids: int | None) -> None:
@@ -111,6 +116,10 @@ class _Segmenter:
         self.buffer = []
         if not content:
             return
+        if self.kind == "section" and all(self._is_heading(line.text.strip()) for line in content):
+            self.carried = content  # a heading alone is no unit: it opens the next one
+            return
+        content, self.carried = self.carried + content, []
         text = "\n".join(line.text for line in content)
         if self.kind == "sheet":
             self._read_sheet(content)
@@ -172,6 +181,10 @@ class _Segmenter:
             self.buffer.append(line)
             i += 1
         self.flush()
+        if self.carried:  # a document that is nothing but headings still says something
+            self.kind, self.buffer, carried = "section", [], self.carried
+            self.carried = []
+            self.plan.units.append(Unit("section", self.location(), "\n".join(l.text for l in carried), carried[0].page))
 
     def _goal_description(self, number: int, i: int) -> None:
         """A goal line in running text followed by its paragraph: that paragraph describes the goal."""

@@ -46,9 +46,9 @@ class JapaneseTokenizer:
 
 
     def has_person_name(self, text: str) -> bool:
-        """Whether the text names a person (Sudachi's 固有名詞・人名)."""
+        """Whether the text names a person (a surname, Sudachi's 固有名詞・人名・姓)."""
         return any(
-            m.part_of_speech()[1:3] == ("固有名詞", "人名")
+            m.part_of_speech()[1:4] == ("固有名詞", "人名", "姓")
             for line in text.splitlines() if line.strip()
             for m in self._tokenizer.tokenize(line[:10000])
         )
