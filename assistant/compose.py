@@ -185,7 +185,8 @@ def _registry_parts(intent: Intent, links: Links, index: OpenGeneration, lang: s
         else:
             parts.extend(_owners_reverse(intent.text, index, lang))
     indicator_link = links.best("indicator")
-    if "indicator" in wanted or (indicator_link is not None and not wanted & REGISTRY_ATTRIBUTES):
+    asks_indicator_by_name = indicator_link is not None and not wanted & REGISTRY_ATTRIBUTES and not links.any_explicit()
+    if "indicator" in wanted or asks_indicator_by_name:
         target = measure if links.explicit("measure") or initiative is None else registry.measures.get(initiative.measure)
         if indicator_link is not None and not links.explicit("measure") and not links.explicit("initiative"):
             target = registry.measures.get(indicator_link.number)
@@ -210,7 +211,7 @@ def _registry_parts(intent: Intent, links: Links, index: OpenGeneration, lang: s
 
 
 def _describe_part(links: Links, index: OpenGeneration, lang: str) -> Part | None:
-    """What an explicitly named 目標 or 施策 is, when nothing more specific is asked."""
+    """What an explicitly named 目標, 施策 or 取組 is, when nothing more specific is asked."""
     registry = index.registry
     goal_link, measure_link = links.explicit("goal"), links.explicit("measure")
     if goal_link and not measure_link and not links.explicit("initiative"):
@@ -220,7 +221,15 @@ def _describe_part(links: Links, index: OpenGeneration, lang: str) -> Part | Non
         if citations:
             text += " " + goal.description
         return Part(text, citations or _cited(index, f"goal:{goal.number}", goal.title))
-    if measure_link and not links.explicit("initiative"):
+    initiative_link = links.explicit("initiative")
+    if initiative_link:
+        initiative = registry.initiatives[initiative_link[0].number]
+        parent = _parent_part(initiative, None, index, lang)
+        if not initiative.content:
+            return parent
+        content = _sheet_field_part(initiative, "content", index, lang)
+        return Part(parent.text + "\n" + content.text, parent.citations + content.citations)
+    if measure_link:
         measure = registry.measures[measure_link[0].number]
         citations = _cited(index, f"measure:{measure.number}:block", measure.description) if measure.description else []
         if not citations:

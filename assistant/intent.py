@@ -96,10 +96,9 @@ def normalize_question(question: str) -> str:
 
 
 def language_of(text: str) -> str:
-    """'ja' when the question is written in Japanese, 'en' when mostly in English words."""
-    if HIRAGANA.search(text):
-        return "ja"
-    if len(LATIN_WORD.findall(text)) >= 2:
+    """'en' when English words carry the sentence (Japanese terms may be quoted in it), else 'ja'."""
+    latin_words = len(LATIN_WORD.findall(text))
+    if latin_words >= 2 and latin_words * 3 > len(HIRAGANA.findall(text)):
         return "en"
     return "ja" if JAPANESE.search(text) else "en"
 

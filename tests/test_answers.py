@@ -1,0 +1,136 @@
+"""What staff get from `Assistant.ask`: the right fact, cited from the source that states it, or an
+honest "the plan does not say" — in the language they asked in. Real index, real embedder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+
+from assistant.assistant import Assistant
+from assistant.retrieve import plan_filter
+from taito_dx.errors import QuestionError
+from taito_dx.models import Answer, Turn
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def assert_cited_facts_occur(answer: Answer, *facts: str) -> None:
+    """Every fact is in the answer and in at least one cited source."""
+    for fact in facts:
+        assert fact in nfkc(answer.text), (fact, answer.text)
+        assert any(fact in nfkc(c.text) for c in answer.citations), (fact, [c.location for c in answer.citations])
+
+
+def test_the_staff_question_in_english_finds_the_japanese_sheet(assistant: Assistant) -> None:
+    answer = assistant.ask("which section owns analog regulation review?")
+    assert not answer.abstained
+    assert_cited_facts_occur(answer, "情報政策課", "総務課")
+    assert answer.citations[0].location == "第2章 > 目標2 > 施策9 > 取組12"
+    assert answer.text.startswith("取組12「アナログ規制の点検・見直し」 is owned by")
+
+
+def test_owner_in_japanese_is_framed_in_japanese(assistant: Assistant) -> None:
+    answer = assistant.ask("取組1の担当課はどこですか？")
+    assert answer.text.startswith("取組1「行政手続きのオンライン化」の担当は 情報政策課、各課 です。")
+    assert answer.citations[0].location.endswith("取組1")
+
+
+def test_indicator_comes_with_its_target_from_the_measure_page(assistant: Assistant) -> None:
+    answer = assistant.ask("施策9の評価指標とその目標値を教えてください。")
+    assert_cited_facts_occur(answer, "業務削減時間数", "9,300時間/年")
+    assert answer.citations[0].location == "第2章 > 目標2 > 施策9"
+
+
+def test_parent_measure_and_goal_come_from_the_overview_table(assistant: Assistant) -> None:
+    answer = assistant.ask("Under which measure is the 3D city model initiative?")
+    assert_cited_facts_occur(answer, "まちづくりDXの推進")
+    assert "施策7" in answer.text and "目標1" in answer.text
+
+
+def test_counts_are_cited_from_the_sentence_that_states_them(assistant: Assistant) -> None:
+    answer = assistant.ask("How many initiatives (取組) are there in total?")
+    assert "取組27" in answer.text
+    assert "27の取組" in answer.citations[0].text
+
+
+def test_a_passage_question_quotes_the_answering_sentence(assistant: Assistant) -> None:
+    answer = assistant.ask("計画期間はいつからいつまでですか？")
+    assert "令和8年度から令和10年度までの3年間とします。" in answer.text
+    assert answer.citations[0].location == "第1章 > 4. 計画期間"
+
+
+@pytest.mark.parametrize("question", [
+    "取組15「生成AIの利用拡大」の担当課はどこですか？",
+    "Which section is in charge of 取組22 (standardization of information systems)?",
+])
+def test_owner_of_an_initiative_without_a_sheet_abstains_and_points_to_the_table(assistant: Assistant,
+                                                                               question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained
+    assert "施策" in answer.text and ("not in the documents" in answer.text or "資料にありません" in answer.text)
+    assert answer.citations and "施策の体系" in answer.citations[0].location
+
+
+@pytest.mark.parametrize("question", [
+    "取組13「BPRの推進」の予算額はいくらですか？",
+    "What is the total budget for the DX plan?",
+    "台東区長の名前は？",
+    "How do I cook rice?",
+    "施策5の評価指標の目標値はいくつですか？",
+])
+def test_what_the_plan_does_not_say_is_not_invented(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained
+    assert answer.text.startswith(("The plan does not say.", "計画には記載がありません。"))
+
+
+def test_follow_ups_resolve_against_the_conversation(assistant: Assistant) -> None:
+    first = assistant.ask("取組12の担当はどこですか？")
+    follow_up = assistant.ask("その評価指標は？", [Turn("取組12の担当はどこですか？", first)])
+    assert "業務削減時間数" in follow_up.text
+    english = assistant.ask("and who owns it?", [Turn("Tell me about 取組1", assistant.ask("Tell me about 取組1"))])
+    assert "情報政策課" in english.text and "各課" in english.text
+
+
+def test_without_history_a_bare_follow_up_does_not_guess_an_owner(assistant: Assistant) -> None:
+    answer = assistant.ask("and who owns it?")
+    assert "情報政策課" not in answer.text
+
+
+def test_callers_can_filter_by_plan_location(assistant: Assistant) -> None:
+    answer = assistant.ask("業務を効率化する取組は？", where=plan_filter(goal=2))
+    assert answer.sources and all(scored.chunk.goal == 2 for scored in answer.sources)
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "x" * 100_000])
+def test_empty_or_huge_questions_are_refused_politely(assistant: Assistant, question: str) -> None:
+    with pytest.raises(QuestionError, match="Please type a question|too long"):
+        assistant.ask(question)
+
+
+def test_every_citation_quotes_its_source_verbatim(assistant: Assistant) -> None:
+    index = assistant.view.current()
+    for question in ("取組12の担当は？", "What is the basic principle (基本理念) of the plan?", "施策1の評価指標は何ですか？"):
+        for citation in assistant.ask(question).citations:
+            assert index.chunks[citation.chunk_id].text == citation.text
+            assert citation.highlight in citation.text
+
+
+def test_ask_json_prints_the_contract(corpus_settings) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "taito_dx.cli", "ask", "--json", "--index-dir", str(corpus_settings.index_dir),
+         "which section owns analog regulation review?"],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    data = json.loads(result.stdout)
+    assert set(data) == {"answer", "abstained", "citations", "seconds"}
+    assert data["abstained"] is False
+    assert "情報政策課" in data["answer"]
+    assert set(data["citations"][0]) == {"source", "page", "location", "text"}
+    assert data["citations"][0]["location"].endswith("取組12")

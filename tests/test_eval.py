@@ -1,0 +1,76 @@
+"""`taito-dx eval`: any question file of the DESIGN.md form is scored; the shipped set is the quality gate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evals.questions import DEFAULT_QUESTIONS, QuestionFileError, load_questions
+from evals.runner import DEFAULT_THRESHOLDS, check
+from taito_dx.cli import main
+
+QUESTION_KEYS = {"id", "answer", "abstained", "citations", "hit_rank", "answer_correct", "latency_ms"}
+TOTAL_KEYS = {"hit_at_1", "hit_at_5", "mrr", "answer_accuracy", "abstention_accuracy", "false_abstention_rate",
+              "latency_p50_ms", "latency_p95_ms"}
+
+
+def write_questions(path: Path, rows: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_small_question_file_is_scored_with_report_and_chart(corpus_settings, tmp_path: Path, capsys) -> None:
+    questions = write_questions(tmp_path / "q.jsonl", [
+        {"id": "a", "question": "which section owns analog regulation review?", "answerable": True,
+         "expected_answer": ["情報政策課", "総務課"], "expected_evidence": ["アナログ規制の点検・見直し"]},
+        {"id": "b", "question": "取組12の予算はいくらですか？", "answerable": False,
+         "expected_answer": [], "expected_evidence": []},
+    ])
+    out, reports = tmp_path / "out.json", tmp_path / "reports"
+    code = main(["eval", "--questions", str(questions), "--json", str(out), "--report-dir", str(reports),
+                 "--index-dir", str(corpus_settings.index_dir)])
+    assert code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [q["id"] for q in data["questions"]] == ["a", "b"]
+    assert QUESTION_KEYS <= set(data["questions"][0])
+    assert data["questions"][0]["hit_rank"] == 1 and data["questions"][0]["answer_correct"] is True
+    assert data["questions"][1]["abstained"] is True
+    assert TOTAL_KEYS <= set(data["totals"])
+    assert all(isinstance(data["totals"][key], (int, float)) for key in TOTAL_KEYS)
+    assert data["totals"]["answer_accuracy"] == 1.0 and data["totals"]["abstention_accuracy"] == 1.0
+    printed = capsys.readouterr().out
+    assert "hit_at_1" in printed and "report:" in printed
+    assert len(list(reports.glob("report-*.md"))) == 1 and len(list(reports.glob("chart-*.png"))) == 1
+    # a second run compares with the first
+    main(["eval", "--questions", str(questions), "--report-dir", str(reports),
+          "--index-dir", str(corpus_settings.index_dir)])
+    assert "change" in capsys.readouterr().out
+
+
+def test_a_malformed_question_file_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "question": "x"}\n{"id": "b"}\n', encoding="utf-8")
+    with pytest.raises(QuestionFileError, match=r"bad.jsonl:2: not a question object"):
+        load_questions(bad)
+
+
+def test_the_shipped_set_has_the_promised_shape() -> None:
+    questions = load_questions(DEFAULT_QUESTIONS)
+    english = [q for q in questions if not any("\u3040" <= ch <= "\u30ff" for ch in q.question)]
+    assert len(questions) >= 60
+    assert sum(not q.answerable for q in questions) >= 10
+    assert len(english) >= len(questions) / 3 * 0.5  # plus the mixed-language ones
+
+
+@pytest.mark.slow
+def test_quality_gate_thresholds_and_the_baseline_margin(corpus_settings, tmp_path: Path) -> None:
+    """The CI gate: the assistant meets evals/thresholds.toml and beats the plain pipeline's hit@1 by 25 points."""
+    out = tmp_path / "eval.json"
+    code = main(["eval", "--check", "--baseline", "--json", str(out), "--no-report",
+                 "--index-dir", str(corpus_settings.index_dir)])
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert check(data["totals"], DEFAULT_THRESHOLDS) == []
+    assert code == 0
+    assert data["totals"]["hit_at_1"] - data["baseline"]["totals"]["hit_at_1"] >= 0.25
