@@ -102,8 +102,10 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
             report.generation = previous.name
             report.seconds = time.perf_counter() - started
             return report
-        if not chunks and previous:
-            raise TaitoDxError("nothing could be ingested: the previous index is kept (see the errors above)")
+        if not chunks:  # an empty generation would replace a good one, or fail to index at all
+            reasons = "; ".join(report.errors) or "no .txt, .md or .pdf file found"
+            kept = "the previous index is kept" if previous else "no index was written"
+            raise TaitoDxError(f"nothing could be ingested ({reasons}): {kept}")
         generation = index.new_generation()
         try:
             embedder = _write_generation(generation, sources, chunks, settings, previous if same_model else None, progress)

