@@ -117,7 +117,7 @@ class _Segmenter:
         if not content:
             return
         if self.kind == "section" and all(self._is_heading(line.text.strip()) for line in content):
-            self.carried = content  # a heading alone is no unit: it opens the next one
+            self.carried += content  # a heading alone is no unit: it opens the next one (with any before it)
             return
         content, self.carried = self.carried + content, []
         text = "\n".join(line.text for line in content)
