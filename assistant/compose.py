@@ -30,6 +30,7 @@ SECOND_SENTENCE_GAP = 0.25
 VALUE_BONUS = 0.3
 CHUNK_PRIOR = 0.2
 LABEL_BONUS = 0.2
+TERM_ENDS = (" ", "\t", ":", "：", "は")
 PASSAGE_CHUNKS = 4
 # Headings name a topic but answer nothing: quoted only when a chunk has nothing else.
 HEADING = re.compile(r"^(\d{1,2}\.\s|第\d+章|【施策\d+】\S*$)")
@@ -117,7 +118,8 @@ class ExtractiveAnswerer:
                 overlap = len(tokens & question_tokens) / (len(question_tokens) or 1)
                 value = VALUE_BONUS if wanted_value is not None and wanted_value.search(sentence) else 0.0
                 prior = CHUNK_PRIOR * scored.score / best_chunk
-                label = LABEL_BONUS if _defined_term(sentence, self.tokenizer) in question_tokens else 0.0
+                term = _defined_term(sentence, self.tokenizer)
+                label = LABEL_BONUS if term and term <= question_tokens else 0.0
                 score = similarity + KEYWORD_WEIGHT * overlap + value + prior + label
                 candidates.append((score, number, chunk, sentence))
         best = sorted(candidates, key=lambda c: -c[0])[:MAX_SENTENCES]
@@ -129,17 +131,21 @@ class ExtractiveAnswerer:
         return [(chunk, [sentence for _, sentence in sorted(picked)]) for chunk, picked in grouped.values()]
 
 
-def _defined_term(sentence: str, tokenizer: JapaneseTokenizer) -> str:
-    """The term a "TERM value" / "TERM: value" / "TERMは…" line defines, or "".
+def _defined_term(sentence: str, tokenizer: JapaneseTokenizer) -> frozenset[str]:
+    """The words of the term a "TERM value" / "TERM: value" / "TERMは…" line defines (empty if none).
 
     Such a line answers "what is TERM?" better than a sentence that merely mentions it.
     """
     line = sentence.lstrip("■●◆・-* ")
+    position = 0
     tokens = tokenizer(line)
-    if not tokens or not line.startswith(tokens[0]):
-        return ""
-    follower = line[len(tokens[0]):len(tokens[0]) + 1]
-    return tokens[0] if follower in (" ", "\t", ":", "：", "は") else ""
+    for count, token in enumerate(tokens, start=1):
+        if not line.startswith(token, position):
+            break
+        position += len(token)
+        if line[position:position + 1] in TERM_ENDS:
+            return frozenset(tokens[:count])
+    return frozenset()
 
 
 def _topic(links: Links) -> str | None:
@@ -180,10 +186,11 @@ def _registry_parts(intent: Intent, links: Links, index: OpenGeneration, lang: s
     goal_link = links.best("goal")
     parts: list[Part] = []
     if "owner" in wanted:
-        if initiative is not None:
+        reverse = [] if links.explicit("initiative") else _owners_reverse(intent.text, index, lang)
+        if reverse:
+            parts.extend(reverse)
+        elif initiative is not None:
             parts.append(_owner_part(initiative, index, lang))
-        else:
-            parts.extend(_owners_reverse(intent.text, index, lang))
     indicator_link = links.best("indicator")
     asks_indicator_by_name = indicator_link is not None and not wanted & REGISTRY_ATTRIBUTES and not links.any_explicit()
     if "indicator" in wanted or asks_indicator_by_name:

@@ -23,6 +23,8 @@ EXPLICIT = {
 # A title linked by similarity needs this cosine, and this lead over the runner-up of its kind.
 MIN_SIMILARITY = 0.38
 MIN_MARGIN = 0.04
+# A section title that is not quoted needs more: section titles are short and generic.
+MIN_SECTION_SIMILARITY = 0.5
 SUBSTRING_BONUS = 0.5
 TOKEN_OVERLAP_WEIGHT = 0.3
 MIN_QUOTED_CHARS = 3
@@ -82,7 +84,7 @@ def link(question: str, query_vector: np.ndarray, question_tokens: set[str], ind
             runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
             if top < MIN_SIMILARITY or top - runner_up < MIN_MARGIN:
                 continue
-            if quoted or asks_entity or kind == "section":
+            if quoted or asks_entity or (kind == "section" and top >= MIN_SECTION_SIMILARITY):
                 found.append(Link(kind, labels[row][1], top))
     return Links(tuple(sorted(found, key=lambda l: -l.score)))
 
@@ -92,7 +94,12 @@ def _score(row: int, similarity: float, runs: list[str], question_tokens: set[st
     """Similarity, plus the share of the title's words the question uses, plus how fully it quotes the title."""
     title_tokens = index.entity_tokens[row]
     overlap = len(title_tokens & question_tokens) / len(title_tokens) if title_tokens else 0.0
-    quoted = _quoted_share(index.entity_labels[row][2], runs)
+    title = index.entity_labels[row][2]
+    quoted = _quoted_share(title, runs)
+    # A word only this title uses counts as quoting it, also when Sudachi reads it from English
+    # ("telework" → テレワーク).
+    shared = title_tokens & question_tokens & index.distinctive_tokens[row]
+    quoted = max(quoted, min(1.0, sum(map(len, shared)) / len(title))) if shared else quoted
     return similarity + TOKEN_OVERLAP_WEIGHT * overlap + SUBSTRING_BONUS * quoted, quoted > 0
 
 

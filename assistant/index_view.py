@@ -39,6 +39,7 @@ class OpenGeneration:
     entity_labels: list[tuple[str, int, str]]
     entity_vectors: np.ndarray
     entity_tokens: list[frozenset[str]]
+    distinctive_tokens: list[frozenset[str]]
 
     @property
     def sections(self) -> list[str]:
@@ -88,6 +89,7 @@ class IndexView:
         registry = generation.registry()
         client = chroma_client(path=generation.chroma_dir, host=self.settings.chroma_host, port=self.settings.chroma_port)
         labels = entity_labels(registry, chunk_list)
+        tokens = [frozenset(self.tokenizer(text)) for _, _, text in labels]
         vectors = np.array(self.embedder.embed_documents([text for _, _, text in labels]), dtype=np.float32)
         return OpenGeneration(
             generation=generation,
@@ -98,7 +100,8 @@ class IndexView:
             vectors=VectorStore(client, generation.collection, self.embedder),
             entity_labels=labels,
             entity_vectors=vectors.reshape(len(labels), -1) if labels else np.zeros((0, 1), dtype=np.float32),
-            entity_tokens=[frozenset(self.tokenizer(text)) for _, _, text in labels],
+            entity_tokens=tokens,
+            distinctive_tokens=distinctive(labels, tokens),
         )
 
 
@@ -107,6 +110,15 @@ def section_title(chunk: Chunk) -> str:
     last = chunk.location.rsplit(" > ", 1)[-1] if " > " in chunk.location else ""
     match = re.match(r"\d{1,2}\.\s*(.+)$", last)
     return match[1] if match and chunk.kind == "section" else ""
+
+
+def distinctive(labels: list[tuple[str, int, str]], tokens: list[frozenset[str]]) -> list[frozenset[str]]:
+    """Per label, its words of 3+ characters that no other label of the same kind uses."""
+    result = []
+    for i, (kind, _, _) in enumerate(labels):
+        others = set().union(*(tokens[j] for j, (k, _, _) in enumerate(labels) if k == kind and j != i))
+        result.append(frozenset(t for t in tokens[i] - others if len(t) >= 3))
+    return result
 
 
 def entity_labels(registry: PlanRegistry, chunks: list[Chunk]) -> list[tuple[str, int, str]]:

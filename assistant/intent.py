@@ -49,7 +49,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"[\d,.]+\s*(人|名)"),
     ),
     "person_name": (
-        re.compile(r"(区長|市長|知事|大臣)の?(名前|氏名|は誰)|名前は|氏名|name of the|\bmayor\b|governor", re.I),
+        re.compile(r"(区長|市長|知事|大臣)の?(名前|氏名|は誰)|\bmayor\b|governor", re.I),
         re.compile(r"(?!)"),  # names are found by part of speech, see evidence_has_type
     ),
     "vendor": (

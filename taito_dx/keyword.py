@@ -18,12 +18,18 @@ SKIPPED_POS = ("助詞", "助動詞", "補助記号", "空白", "記号")
 
 
 class JapaneseTokenizer:
-    """SudachiPy (mode C, normalised forms), keeping content words only."""
+    """SudachiPy (mode B, normalised forms), keeping content words only.
+
+    Mode B splits loanword compounds (パブリックコメント → パブリック, コメント), and Sudachi reads
+    English words as katakana (comment → コメント), so English questions meet Japanese loanwords.
+    """
+
+    SIGNATURE = "sudachi-core-B-normalized-1"  # change when tokens change: cached tokens are then recomputed
 
     def __init__(self) -> None:
         from sudachipy import Dictionary, SplitMode
 
-        self._mode = SplitMode.C
+        self._mode = SplitMode.B
         self._tokenizer = Dictionary(dict="core").tokenizer(mode=self._mode)
         self._cache = lru_cache(maxsize=4096)(self._tokenize)
 
