@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -53,20 +54,46 @@ class _Source:
 
 
 def collect_files(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
-    """Files to ingest with their source names, and errors for paths that do not exist."""
+    """Files to ingest with their source names, and errors for paths that do not exist or have no UTF-8 name."""
     files: list[tuple[Path, str]] = []
     errors: list[str] = []
+
+    def add(file: Path, name: str) -> None:
+        problem = _name_problem(name)
+        if problem:
+            errors.append(problem)
+        else:
+            files.append((file, name))
+
     for path in paths:
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
                 relative = file.relative_to(path)
                 if not any(part.startswith(".") for part in relative.parts):
-                    files.append((file, relative.as_posix()))
+                    add(file, relative.as_posix())
         elif path.is_file():
-            files.append((path, path.name))
+            add(path, path.name)
         else:
             errors.append(f"{path}: no such file or directory")
     return files, errors
+
+
+def _name_problem(name: str) -> str | None:
+    """An error for a file name that is not valid Unicode (bytes from another encoding), else None.
+
+    Such names (CP932 names from a Windows archive, say) cannot be stored as a source name or shown.
+    """
+    try:
+        name.encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        guess = f" (as CP932 it reads {raw.decode('cp932')!r})"
+    except UnicodeDecodeError:
+        guess = ""
+    shown = raw.decode("utf-8", "backslashreplace")
+    return f"{shown}: the file name is not valid UTF-8{guess}: rename the file to a UTF-8 name and ingest again"
 
 
 def run(paths: list[Path], settings: Settings, *, progress: Progress | None = None) -> IngestReport:
@@ -83,7 +110,7 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
         for done, (path, name) in enumerate(files, start=1):
             progress("read", done, len(files))
             try:
-                sources.append(_read(path, name))
+                sources.append(_read(path, name, max_chars=settings.max_document_chars))
             except IngestError as exc:
                 report.errors.append(str(exc))
                 carried = _carry_over(previous, previous_manifest, name)
@@ -121,8 +148,8 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
     return report
 
 
-def _read(path: Path, name: str) -> _Source:
-    document = load(path, source=name)
+def _read(path: Path, name: str, *, max_chars: int | None = None) -> _Source:
+    document = load(path, source=name, max_chars=max_chars)
     pages = [(normalize(page.text), page.number) for page in document.pages]
     plan = parse(pages)
     chunks, registry = chunk_document(name, plan)

@@ -29,6 +29,9 @@ def decode(data: bytes, path: str) -> str:
                 return data.decode("utf-16-le" if little_endian else "utf-16-be")
             except UnicodeDecodeError:
                 pass  # NUL bytes and not UTF-16 after all: binary
+        text = _readable_utf16(data)
+        if text is not None:
+            return text
         raise UnreadableFileError(path, "binary data, not text (it contains NUL bytes)")
     for encoding in CANDIDATE_ENCODINGS:
         try:
@@ -50,6 +53,29 @@ def _looks_like_utf16(data: bytes) -> bool:
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
     return max(even_nuls, odd_nuls) > len(sample) // 8 and min(even_nuls, odd_nuls) < len(sample) // 64 + 1
+
+
+# Where the characters of Japanese or English text lie: ASCII, Latin-1, punctuation and symbols,
+# kana and CJK punctuation, CJK ideographs, full- and half-width forms.
+TEXT_RANGES = ((0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x27BF), (0x3000, 0x30FF), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
+
+
+def _readable_utf16(data: bytes) -> str | None:
+    """BOM-less UTF-16 with few ASCII characters (so few NUL bytes): the byte order that reads as text.
+
+    The wrong byte order turns kana and kanji into Hangul, Yi or rare ideographs, so it does not pass.
+    """
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        readable = sum(1 for ch in text if ch in "\t\n\r\f" or any(low <= ord(ch) <= high for low, high in TEXT_RANGES))
+        if readable >= 0.95 * len(text):
+            return text
+    return None
 
 
 def _mostly_printable(text: str) -> bool:

@@ -38,6 +38,10 @@ class EmptyDocumentError(IngestError):
     """The file holds no text."""
 
 
+class DocumentTooLargeError(IngestError):
+    """The file holds more text than one document may (`max_document_chars`)."""
+
+
 class EmbeddingError(TaitoDxError):
     """The embedding model could not be loaded or run."""
 

@@ -36,6 +36,8 @@ class Settings:
     auth: str = ""
     feedback: bool = True
     max_question_chars: int = 2000
+    # ~10x the full plan, about 1.5 minutes of embedding on 2 cores; TAITO_DX_MAX_DOCUMENT_CHARS.
+    max_document_chars: int = 1_000_000
 
     @property
     def feedback_log(self) -> Path:
@@ -71,6 +73,8 @@ class Settings:
             raise ConfigError(f"LLM provider {self.llm!r} needs a model name: set --llm-model or TAITO_DX_LLM_MODEL")
         if self.top_k < 1:
             raise ConfigError(f"top-k must be at least 1, not {self.top_k}")
+        if self.max_document_chars < 1:
+            raise ConfigError(f"max document chars must be at least 1, not {self.max_document_chars} (TAITO_DX_MAX_DOCUMENT_CHARS)")
         if self.auth and ":" not in self.auth:
             raise ConfigError("auth must be USER:PASSWORD (TAITO_DX_AUTH)")
 
