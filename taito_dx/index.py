@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from taito_dx.errors import IndexLockedError, NoIndexError
+from taito_dx.errors import ConfigError, IndexLockedError, NoIndexError
 from taito_dx.models import Chunk
 from taito_dx.registry import PlanRegistry
 from taito_dx.settings import Settings
@@ -86,7 +86,7 @@ class IndexDir:
         """The generation readers should use, or None when nothing was ingested yet."""
         try:
             name = self.pointer.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # nothing ingested yet, or not a folder at all
             return None
         generation = Generation(self.generations / name)
         return generation if generation.manifest_file.exists() else None
@@ -133,9 +133,16 @@ class IndexDir:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the ingest lock, or refuse at once when another ingest holds it."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        lock_file = self.path / "ingest.lock"
-        with lock_file.open("a+") as handle:
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            opened = (self.path / "ingest.lock").open("a+")
+        except OSError as exc:
+            reason = "a file, not a folder" if self.path.is_file() else exc.strerror
+            raise ConfigError(
+                f"cannot use {self.path} as the index directory ({reason}): "
+                "set --index-dir / TAITO_DX_INDEX to a folder you can write to"
+            ) from exc
+        with opened as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
