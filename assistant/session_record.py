@@ -1,12 +1,12 @@
 """The record of a consultation session: its questions, answers, citations and times, as Markdown.
 
 Staff keep it as the minutes of a BPR相談会. Text from users and documents is written with
-`<`, `>` and `&` escaped, so opening the file in a Markdown viewer never runs markup from a source.
+`<` (and `&` before an entity name) escaped, so opening the file in a Markdown viewer never runs markup from a source.
 """
 
 from __future__ import annotations
 
-import html
+import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -18,6 +18,8 @@ from taito_dx.models import Answer, Citation
 if TYPE_CHECKING:
     from assistant.consult import Consultation
 
+# `<` opens markup and `&name;` an entity; `>` mid-line is plain text, so plan paths stay readable.
+ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 KINDS = {"question": "質問 (Question)", "consultation": "BPR相談 (Consultation)"}
 
 
@@ -96,7 +98,7 @@ def _stamp(moment: datetime) -> str:
 
 def _text(text: str) -> str:
     """User or document text, safe to put in Markdown: markup shown as text, not interpreted."""
-    return html.escape(text, quote=False)
+    return ENTITY_LIKE.sub("&amp;", text).replace("<", "&lt;")
 
 
 def _citation_lines(number: int, citation: Citation) -> list[str]:

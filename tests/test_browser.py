@@ -1,0 +1,203 @@
+"""End to end: `taito-dx serve` in a subprocess, driven in headless Chromium like a member of staff would.
+
+Screenshots go to test-artifacts/browser/ (chat.png, explorer.png, consult.png) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+QUESTION = "which section owns analog regulation review?"
+PROBLEM = "窓口で紙の申請を手入力している"
+ANSWER_TIMEOUT_MS = 60_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (scripts/dev-setup installs it)"),
+]
+
+
+def _free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _taito_dx() -> list[str]:
+    script = Path(sys.executable).with_name("taito-dx")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "taito_dx.cli"]
+
+
+def _clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAITO_DX_", "CHROMA_"))}
+    env.update(ANONYMIZED_TELEMETRY="False", GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
+    return env
+
+
+def _wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout_s: float = 240) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"taito-dx serve exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"no HTTP 200 from {url} within {timeout_s}s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`taito-dx ingest` then `taito-dx serve` on a free port; always terminated afterwards."""
+    work = tmp_path_factory.mktemp("browser")
+    index_dir = work / "index"
+    env = _clean_env()
+    subprocess.run(_taito_dx() + ["ingest", "--index-dir", str(index_dir)], check=True, env=env, cwd=work,
+                   capture_output=True, timeout=600)
+    port = _free_port()
+    log = work / "serve.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            _taito_dx() + ["serve", "--port", str(port), "--index-dir", str(index_dir)],
+            stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=work,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait_for_http(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, server: str) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(ANSWER_TIMEOUT_MS)
+    page.goto(server)
+    page.locator("#question textarea").wait_for()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def _ask(page, question: str) -> None:
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_staff_member_asks_explores_consults_and_keeps_the_record(page) -> None:
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    # First screen: example questions are offered.
+    expect(page.locator("#chatbot")).to_contain_text("取組12の担当はどこですか？")
+
+    # Chat: the answer names both owners; the sources panel cites 取組12 with its evidence.
+    _ask(page, QUESTION)
+    sources = page.locator("#sources")
+    expect(sources).to_contain_text("取組12", timeout=ANSWER_TIMEOUT_MS)
+    expect(sources).to_contain_text("情報政策課")
+    expect(sources).to_contain_text("総務課")
+    expect(sources).to_contain_text("第2章 > 目標2 > 施策9 > 取組12")
+    expect(sources.locator("mark").first).to_be_visible()
+    bot = page.locator("#chatbot")
+    expect(bot).to_contain_text("情報政策課")
+    expect(bot).to_contain_text("総務課")
+    expect(bot).to_contain_text("[1]")
+    page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+
+    # Explorer: all 27 取組, 取組12 with its owners, its source text on selection.
+    page.get_by_role("tab", name="計画の一覧 (Plan explorer)").click()
+    expect(page.locator("#plan-count")).to_contain_text("取組 27")
+    expect(page.locator("#plan-count")).to_contain_text("27 件")
+    table = page.locator("#plan-table")
+    expect(table).to_contain_text("アナログ規制の点検・見直し")
+    expect(table).to_contain_text("情報政策課、総務課")
+    first_cells = table.locator("[role=row] [role=gridcell][data-col='0']")
+    expect(first_cells).to_have_count(27)
+    assert [text.strip() for text in first_cells.all_inner_texts()] == [f"取組{n}" for n in range(1, 28)]
+    table.locator("[role=gridcell][data-col='0']", has_text=re.compile(r"^\s*取組12\s*$")).click()
+    source = page.locator("#plan-source")
+    expect(source).to_contain_text("担当 情報政策課")
+    expect(source).to_contain_text("総務課")
+    page.screenshot(path=str(ARTIFACTS / "explorer.png"), full_page=True)
+
+    # Consultation: a work problem gives initiatives with owners; the record downloads as Markdown.
+    page.get_by_role("tab", name="BPR相談 (Consultation)").click()
+    page.locator("#problem textarea").fill(PROBLEM)
+    page.locator("#consult-button").click()
+    result = page.locator("#consult-result")
+    expect(result).to_contain_text("取組1「行政手続きのオンライン化」", timeout=ANSWER_TIMEOUT_MS)
+    expect(result).to_contain_text("情報政策課")
+    download_button = page.locator("#consult-download")
+    expect(download_button).to_be_enabled()
+    with page.expect_download() as download_info:
+        download_button.click()
+    download = download_info.value
+    saved = ARTIFACTS / "session-record.md"
+    download.save_as(str(saved))
+    record = saved.read_text(encoding="utf-8")
+    assert QUESTION in record
+    assert PROBLEM in record
+    assert "情報政策課" in record
+    assert "第2章 > 目標2 > 施策9 > 取組12" in record
+    page.screenshot(path=str(ARTIFACTS / "consult.png"), full_page=True)
+
+
+def test_markup_in_a_question_is_shown_as_text_and_an_over_long_one_is_refused(page) -> None:
+    from playwright.sync_api import expect
+
+    _ask(page, "<img src=x onerror=alert(1)><b>計画期間</b>は？ **強調**")
+    bot = page.locator("#chatbot")
+    expect(bot).to_contain_text("<img src=x onerror=alert(1)><b>計画期間</b>は？ **強調**")
+    expect(page.locator("#sources")).to_contain_text("[1]", timeout=ANSWER_TIMEOUT_MS)
+    assert bot.locator("img[src='x']").count() == 0
+    assert bot.locator("b", has_text="計画期間").count() == 0
+    assert bot.locator("strong", has_text="強調").count() == 0
+
+    _ask(page, "あ" * 2100)
+    expect(bot).to_contain_text("質問が長すぎます", timeout=ANSWER_TIMEOUT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "refusal.png"), full_page=True)
