@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from langchain_core.embeddings import Embeddings
+
 from ingest.chunk import chunk_document
 from ingest.load import load
 from ingest.normalize import normalize
@@ -96,8 +98,13 @@ def _name_problem(name: str) -> str | None:
     return f"{shown}: the file name is not valid UTF-8{guess}: rename the file to a UTF-8 name and ingest again"
 
 
-def run(paths: list[Path], settings: Settings, *, progress: Progress | None = None) -> IngestReport:
-    """Ingest `paths` into the index directory; the previous index stays usable on any failure."""
+def run(paths: list[Path], settings: Settings, *, progress: Progress | None = None,
+        embedder: Embeddings | None = None) -> IngestReport:
+    """Ingest `paths` into the index directory; the previous index stays usable on any failure.
+
+    `embedder`, when given, is used instead of loading `settings.embedding_model` (a caller that
+    already holds the model, such as the benchmark, saves loading it again).
+    """
     started = time.perf_counter()
     progress = progress or (lambda stage, done, total: None)
     index = IndexDir(settings.index_dir)
@@ -135,11 +142,12 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
             raise TaitoDxError(f"nothing could be ingested ({reasons}): {kept}")
         generation = index.new_generation()
         try:
-            embedder = _write_generation(generation, sources, chunks, settings, previous if same_model else None, progress)
+            reusing = _write_generation(generation, sources, chunks, settings, previous if same_model else None, progress,
+                                        embedder)
         except BaseException:
             remove_generation(generation)
             raise
-        report.unchanged = sum(1 for chunk in chunks if chunk.search_text in embedder.previously_known)
+        report.unchanged = sum(1 for chunk in chunks if chunk.search_text in reusing.previously_known)
         report.embedded = len(chunks) - report.unchanged
         index.switch(generation)
         report.generation = generation.name
@@ -181,6 +189,7 @@ def _write_generation(
     settings: Settings,
     previous: Generation | None,
     progress: Progress,
+    embedder: Embeddings | None = None,
 ) -> ReusingEmbeddings:
     known: dict[str, list[float]] = {}
     tokens_known: dict[str, list[str]] = {}
@@ -189,8 +198,8 @@ def _write_generation(
         tokens_file = previous.keyword_dir / "tokens.json"
         if tokens_file.exists():
             tokens_known = json.loads(tokens_file.read_text(encoding="utf-8"))
-    embedder = ReusingEmbeddings(lambda: load_embeddings(settings.embedding_model), known)
-    store = VectorStore(_client(generation, settings), generation.collection, embedder)
+    reusing = ReusingEmbeddings(lambda: embedder or load_embeddings(settings.embedding_model), known)
+    store = VectorStore(_client(generation, settings), generation.collection, reusing)
     batch = 256
     for start in range(0, len(chunks), batch):
         store.add(chunks[start:start + batch])
@@ -230,7 +239,7 @@ def _write_generation(
         },
     }
     generation.manifest_file.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    return embedder
+    return reusing
 
 
 def _client(generation: Generation, settings: Settings) -> object:
