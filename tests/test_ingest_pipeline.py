@@ -219,6 +219,32 @@ def test_old_generations_are_cleaned_up(ingested: IngestReport, corpus: Path, se
     assert current(settings).name == names[-1]
 
 
+def test_pdf_pages_reach_the_chunks(settings: Settings, tmp_path: Path) -> None:
+    """A citation can say which page of a PDF the evidence is on."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    pdf = canvas.Canvas(str(folder / "plan.pdf"))
+    for lines in (["第1章 計画の基本的な考え方", "1. 策定趣旨", "行政サービスの向上と業務の効率化を図ります。"],
+                  ["4. 計画期間", "令和8年度から令和10年度までの3年間とします。"]):
+        pdf.setFont("HeiseiKakuGo-W5", 12)
+        for row, line in enumerate(lines):
+            pdf.drawString(72, 760 - 20 * row, line)
+        pdf.showPage()
+    pdf.save()
+
+    report = run([folder], settings)
+
+    assert report.errors == []
+    pages = {chunk.location: chunk.page for chunk in current(settings).chunks()}
+    assert pages["第1章 > 1. 策定趣旨"] == 1
+    assert pages["第1章 > 4. 計画期間"] == 2
+
+
 # -- bad files -----------------------------------------------------------------------------
 
 
