@@ -122,12 +122,17 @@ class IndexDir:
         _fsync_dir(self.path)
 
     def stale_generations(self) -> list[Generation]:
-        """Generations neither current nor among the newest kept for readers still using them."""
+        """Generations neither current nor among the newest complete ones kept for readers still using them.
+
+        A generation without a manifest was left by an ingest that died mid-write; it is stale at
+        once, so it never takes the place of a complete one. Call this holding the ingest lock.
+        """
         if not self.generations.is_dir():
             return []
         current = self.current()
         names = sorted(p.name for p in self.generations.iterdir() if p.is_dir())
-        keep = set(names[-KEEP_GENERATIONS:]) | ({current.name} if current else set())
+        complete = [name for name in names if Generation(self.generations / name).manifest_file.exists()]
+        keep = set(complete[-KEEP_GENERATIONS:]) | ({current.name} if current else set())
         return [Generation(self.generations / name) for name in names if name not in keep]
 
     @contextmanager
