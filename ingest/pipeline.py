@@ -197,7 +197,9 @@ def _write_generation(
         known = VectorStore(_client(previous, settings), previous.collection, None).embeddings()
         tokens_file = previous.keyword_dir / "tokens.json"
         if tokens_file.exists():
-            tokens_known = json.loads(tokens_file.read_text(encoding="utf-8"))
+            cached = json.loads(tokens_file.read_text(encoding="utf-8"))
+            if cached.get("tokenizer") == JapaneseTokenizer.SIGNATURE:
+                tokens_known = cached["tokens"]
     reusing = ReusingEmbeddings(lambda: embedder or load_embeddings(settings.embedding_model), known)
     store = VectorStore(_client(generation, settings), generation.collection, reusing)
     batch = 256
@@ -213,7 +215,8 @@ def _write_generation(
             progress("keywords", done, len(chunks))
     keyword = KeywordIndex.build([tokens[chunk.id] for chunk in chunks], [chunk.id for chunk in chunks])
     keyword.save(generation.keyword_dir)
-    (generation.keyword_dir / "tokens.json").write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
+    cache = {"tokenizer": JapaneseTokenizer.SIGNATURE, "tokens": tokens}
+    (generation.keyword_dir / "tokens.json").write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
 
     registry = PlanRegistry()
     for source in sources:
