@@ -20,14 +20,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
+import gradio as gr
+
 from assistant.session_record import SessionRecord
 from taito_dx.errors import ConfigError, QuestionError, TaitoDxError
 from taito_dx.models import Answer, Chunk, Citation, Turn
 from taito_dx.settings import Settings
 
 if TYPE_CHECKING:
-    import gradio as gr
-
     from assistant.assistant import Assistant
     from assistant.consult import Consultation
     from assistant.index_view import OpenGeneration
@@ -65,6 +65,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "location": {"ja": "計画内の位置", "en": "Plan location"},
     "evidence": {"ja": "該当箇所", "en": "Evidence"},
     "refused": {"ja": "ご質問を受け付けられませんでした", "en": "The question could not be taken"},
+    "empty": {"ja": "質問を入力してください。 / Please type a question.", "en": "Please type a question."},
     "failed": {"ja": "回答できませんでした: {error}", "en": "No answer could be given: {error}"},
     "consult_problem": {"ja": "相談内容", "en": "Problem"},
     "consult_owner": {"ja": "担当", "en": "Owner"},
@@ -316,8 +317,6 @@ CSS = """
 
 def theme() -> Any:
     """A theme with system fonts only (nothing is fetched), CJK first."""
-    import gradio as gr
-
     return gr.themes.Default(
         primary_hue="blue",
         font=("Noto Sans CJK JP", "Noto Sans JP", "Hiragino Kaku Gothic ProN", "Yu Gothic UI", "Meiryo", "sans-serif"),
@@ -325,33 +324,38 @@ def theme() -> Any:
     )
 
 
-def build_app(assistant: "Assistant", settings: Settings) -> "gr.Blocks":
-    """The UI over one shared `assistant`. Launch it with `launch(app, settings)`."""
-    import gradio as gr
+class Handlers:
+    """What the UI's events call; one instance per app, sharing one Assistant across sessions."""
 
-    from assistant.consult import consult
-    from assistant.feedback import record_feedback
+    def __init__(self, assistant: "Assistant", settings: Settings) -> None:
+        self.assistant = assistant
+        self.settings = settings
+        self.lock = threading.Lock()  # one request at a time through the shared tokenizer, index and store
+        self.records_dir = Path(tempfile.mkdtemp(prefix="taito-dx-records-"))
+        atexit.register(shutil.rmtree, self.records_dir, True)
 
-    lock = threading.Lock()  # one question at a time through the shared tokenizer, index and store
-    records_dir = Path(tempfile.mkdtemp(prefix="taito-dx-records-"))
-    atexit.register(shutil.rmtree, records_dir, True)
-
-    def download_updates(record: SessionRecord) -> tuple[Any, Any]:
-        path = str(record.write(records_dir))
+    def _downloads(self, record: SessionRecord) -> tuple[Any, Any]:
+        path = str(record.write(self.records_dir))
         return gr.DownloadButton(value=path, interactive=True), gr.DownloadButton(value=path, interactive=True)
 
-    def respond(message: str, chat: list[dict[str, Any]] | None, session: ChatSession | None
+    def respond(self, message: str, chat: list[dict[str, Any]] | None, session: ChatSession | None
                 ) -> Iterator[tuple[Any, ...]]:
+        """Outputs: chat, sources panel, question box, session, two download buttons; the answer streams in."""
         session = session or ChatSession()
         chat = list(chat or [])
         message = message or ""
         lang = language_of(message)
+        if not message.strip():
+            chat.append({"role": "assistant", "content": markdown_text(ui_text("ja", "empty"))})
+            yield chat, gr.skip(), "", session, gr.skip(), gr.skip()
+            return
         try:
-            with lock:
-                answer = assistant.ask(message, history=session.turns)
+            with self.lock:
+                answer = self.assistant.ask(message, history=session.turns)
         except QuestionError as exc:
             if message.strip():
-                chat.append({"role": "user", "content": markdown_text(message[:500] + ("…" if len(message) > 500 else ""))})
+                shown = message if len(message) <= 300 else message[:300] + "…"
+                chat.append({"role": "user", "content": markdown_text(shown)})
             chat.append({"role": "assistant", "content": notice_markdown(str(exc), lang)})
             yield chat, gr.skip(), "", session, gr.skip(), gr.skip()
             return
@@ -371,34 +375,43 @@ def build_app(assistant: "Assistant", settings: Settings) -> "gr.Blocks":
         session = replace(session, turns=turns, record=session.record.add_answer(message, answer),
                           message_turns=session.message_turns + ((len(chat) - 1, len(turns) - 1),))
         yield (chat, sources_html(answer.citations, lang, abstained=answer.abstained), "", session,
-               *download_updates(session.record))
+               *self._downloads(session.record))
 
-    def respond_example(chat: list[dict[str, Any]] | None, session: ChatSession | None, evt: gr.SelectData
-                        ) -> Iterator[tuple[Any, ...]]:
+    def respond_example(self, chat: list[dict[str, Any]] | None, session: ChatSession | None,
+                        evt: gr.SelectData) -> Iterator[tuple[Any, ...]]:
         value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
-        yield from respond(str(value.get("text", "")), chat, session)
+        yield from self.respond(str(value.get("text", "")), chat, session)
 
-    def clear(session: ChatSession | None) -> tuple[Any, ...]:
+    def clear(self, session: ChatSession | None) -> tuple[Any, ...]:
+        """A new conversation (follow-ups start afresh); the session's record is kept."""
         session = session or ChatSession()
         return [], empty_sources_html(), "", replace(session, turns=(), message_turns=())
 
-    def on_like(session: ChatSession | None, data: gr.LikeData) -> None:
+    def like(self, session: ChatSession | None, data: gr.LikeData) -> None:
+        """Append a thumbs up/down on an answer to the feedback log."""
+        from assistant.feedback import record_feedback
+
+        if not self.settings.feedback:
+            return
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         turn = (session or ChatSession()).turn_of_message(int(index))
-        if turn is None:
+        rating = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(data.liked)  # type: ignore[arg-type]
+        if turn is None or rating is None:
             return
-        rating = "up" if data.liked in (True, "Like") else "down" if data.liked in (False, "Dislike") else None
-        if rating is None:
-            return
-        record_feedback(settings.feedback_log, rating=rating, question=turn.question, answer=turn.answer.text,
-                        citations=turn.answer.citations)
+        record_feedback(self.settings.feedback_log, rating=rating, question=turn.question,
+                               answer=turn.answer.text, citations=turn.answer.citations)
 
-    def run_consult(problem: str, session: ChatSession | None) -> tuple[Any, ...]:
+    def consult(self, problem: str, session: ChatSession | None) -> tuple[Any, ...]:
+        """Outputs: the consultation's HTML, session, two download buttons."""
+        from assistant.consult import consult
+
         session = session or ChatSession()
         lang = language_of(problem or "")
+        if not (problem or "").strip():
+            return f'<div class="abstain-note">{html_text(ui_text("ja", "empty"))}</div>', session, gr.skip(), gr.skip()
         try:
-            with lock:
-                consultation = consult(assistant, problem or "")
+            with self.lock:
+                consultation = consult(self.assistant, problem or "")
         except QuestionError as exc:
             return (f'<div class="abstain-note">{html_text(ui_text(lang, "refused"))}: {html_text(str(exc))}</div>',
                     session, gr.skip(), gr.skip())
@@ -407,20 +420,26 @@ def build_app(assistant: "Assistant", settings: Settings) -> "gr.Blocks":
             return (f'<div class="abstain-note">{html_text(ui_text(lang, "failed", error=str(exc)))}</div>',
                     session, gr.skip(), gr.skip())
         session = replace(session, record=session.record.add_consultation(consultation))
-        return (consultation_html(consultation), session, *download_updates(session.record))
+        return (consultation_html(consultation), session, *self._downloads(session.record))
 
-    def filter_plan(text: str, goal: str | None) -> tuple[Any, str]:
-        index = assistant.view.current()
+    def filter_plan(self, text: str, goal: str | None) -> tuple[list[list[str]], str]:
+        """Outputs: the explorer's rows and its count line."""
+        index = self.assistant.view.current()
         rows = explorer_rows(index, text=text or "", goal=goal_number(goal))
         return rows, plan_summary(index, len(rows))
 
-    def show_source(evt: gr.SelectData) -> str:
+    def show_source(self, evt: gr.SelectData) -> str:
+        """The source text of the 取組 in the selected explorer row."""
         row = evt.row_value or []
-        match = re.fullmatch(r"取組(\d+)", str(row[0])) if row else None
+        match = re.fullmatch(r"\s*取組(\d+)\s*", str(row[0])) if row else None
         if match is None:
             return ""
-        return initiative_source_html(assistant.view.current(), int(match[1]))
+        return initiative_source_html(self.assistant.view.current(), int(match[1]))
 
+
+def build_app(assistant: "Assistant", settings: Settings) -> gr.Blocks:
+    """The UI over one shared `assistant`. Launch it with `launch(app, settings)`."""
+    handlers = Handlers(assistant, settings)
     index = assistant.view.current()
     initial_rows = explorer_rows(index)
 
@@ -501,18 +520,18 @@ def build_app(assistant: "Assistant", settings: Settings) -> "gr.Blocks":
                 consult_result = gr.HTML("", elem_id="consult-result")
 
         chat_outputs = [chatbot, sources, question, session, chat_download, consult_download]
-        question.submit(respond, [question, chatbot, session], chat_outputs, api_name="ask")
-        ask_button.click(respond, [question, chatbot, session], chat_outputs, api_visibility="private")
-        chatbot.example_select(respond_example, [chatbot, session], chat_outputs, api_visibility="private")
-        chatbot.clear(clear, [session], [chatbot, sources, question, session], api_visibility="private")
+        question.submit(handlers.respond, [question, chatbot, session], chat_outputs, api_name="ask")
+        ask_button.click(handlers.respond, [question, chatbot, session], chat_outputs, api_visibility="private")
+        chatbot.example_select(handlers.respond_example, [chatbot, session], chat_outputs, api_visibility="private")
+        chatbot.clear(handlers.clear, [session], [chatbot, sources, question, session], api_visibility="private")
         if settings.feedback:
-            chatbot.like(on_like, [session], None, api_visibility="private")
+            chatbot.like(handlers.like, [session], None, api_visibility="private")
         consult_outputs = [consult_result, session, chat_download, consult_download]
-        consult_button.click(run_consult, [problem, session], consult_outputs, api_name="consult")
-        problem.submit(run_consult, [problem, session], consult_outputs, api_visibility="private")
-        plan_filter.change(filter_plan, [plan_filter, plan_goal], [plan_table, plan_count], api_name="explore")
-        plan_goal.change(filter_plan, [plan_filter, plan_goal], [plan_table, plan_count], api_visibility="private")
-        plan_table.select(show_source, None, plan_source, api_visibility="private")
+        consult_button.click(handlers.consult, [problem, session], consult_outputs, api_name="consult")
+        problem.submit(handlers.consult, [problem, session], consult_outputs, api_visibility="private")
+        plan_filter.change(handlers.filter_plan, [plan_filter, plan_goal], [plan_table, plan_count], api_name="explore")
+        plan_goal.change(handlers.filter_plan, [plan_filter, plan_goal], [plan_table, plan_count], api_visibility="private")
+        plan_table.select(handlers.show_source, None, plan_source, api_visibility="private")
     return app
 
 
@@ -524,7 +543,7 @@ def parse_auth(auth: str) -> tuple[str, str] | None:
     return user, password
 
 
-def launch(app: "gr.Blocks", settings: Settings, **options: Any) -> Any:
+def launch(app: gr.Blocks, settings: Settings, **options: Any) -> Any:
     """Start `app` on settings.host:port with settings.auth; `options` go to `Blocks.launch`."""
     defaults: dict[str, Any] = dict(
         server_name=settings.host,

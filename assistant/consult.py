@@ -140,7 +140,8 @@ def consult(assistant: Assistant, problem: str, *, limit: int = LIMIT) -> Consul
         raise QuestionError(phrase(intent.language, "too_long", limit=str(assistant.settings.max_question_chars)))
     index = assistant.view.current()
     query_vector = np.asarray(assistant.embedder.embed_query(intent.text), dtype=np.float32)
-    links = link(intent.text, query_vector, set(assistant.tokenizer(intent.text)), index)
+    # A problem description names no entity; only 取組 it names or quotes are linked.
+    links = link(intent.text, query_vector, set(assistant.tokenizer(intent.text)), index, asks_entity=False)
     retrieval = assistant.retriever.retrieve(index, intent.text, query_vector, k=max(PASSAGES, assistant.settings.top_k),
                                              links=links)
     passages = tuple(retrieval.chunks)
