@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from taito_dx.errors import StoreError
@@ -56,8 +57,14 @@ class VectorStore:
                 embedding_function=embedder,
                 collection_metadata={"hnsw:space": "cosine"},
             )
+            # The same collection through chromadb itself, for reads that need no text or metadata back:
+            # ids carry the chunk and sentence (see `add`), and fetching metadata costs more than the search.
+            self._entries = client.get_collection(collection, embedding_function=None)
         except Exception as exc:
             raise StoreError(f"cannot open Chroma collection {collection!r}: {exc}") from exc
+        # Sentence vectors by chunk id, read once per chunk: a generation's collection never changes
+        # once written, and answering asks for the same chunks' sentences again and again.
+        self._sentence_cache: dict[str, dict[int, np.ndarray]] = {}
 
     def add(self, chunks: list[Chunk]) -> None:
         """Embed (through the store's embedder) and write each chunk and each of its sentences.
@@ -67,13 +74,15 @@ class VectorStore:
         """
         texts, metadatas, ids = [], [], []
         for chunk in chunks:
+            metadata = chunk.metadata()
             texts.append(chunk.search_text)
-            metadatas.append({**chunk.metadata(), "chunk_id": chunk.id, "sentence": -1})
+            metadatas.append({**metadata, "chunk_id": chunk.id, "sentence": -1})
             ids.append(chunk.id)
             for number, sentence in enumerate(sentences(chunk.text)):
                 texts.append(sentence)
-                metadatas.append({**chunk.metadata(), "chunk_id": chunk.id, "sentence": number})
+                metadatas.append({**metadata, "chunk_id": chunk.id, "sentence": number})
                 ids.append(f"{chunk.id}:{number}")
+        self._sentence_cache.clear()
         try:
             self._store.add_texts(texts, metadatas=metadatas, ids=ids)
         except StoreError:
@@ -88,21 +97,27 @@ class VectorStore:
 
     def search(self, vector: list[float], k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         """The k nearest entries (chunks and sentences), with cosine similarity."""
-        results = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        results = self._entries.query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
         return [
-            Hit(str(document.metadata["chunk_id"]), int(document.metadata["sentence"]), 1.0 - float(distance))
-            for document, distance in results
+            Hit(*_entry_key(entry_id), 1.0 - float(distance))
+            for entry_id, distance in zip(results["ids"][0], results["distances"][0])
         ]
 
-    def sentence_vectors(self, chunk_ids: list[str]) -> dict[tuple[str, int], list[float]]:
-        """The stored vectors of the given chunks' sentences, keyed by (chunk id, sentence number)."""
-        if not chunk_ids:
-            return {}
-        data = self._store.get(where={"chunk_id": {"$in": chunk_ids}}, include=["embeddings", "metadatas"])
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[tuple[str, int], np.ndarray]:
+        """The stored vectors (float32 arrays) of the given chunks' sentences, keyed by (chunk id, sentence number)."""
+        missing = [chunk_id for chunk_id in dict.fromkeys(chunk_ids) if chunk_id not in self._sentence_cache]
+        if missing:
+            data = self._entries.get(where={"chunk_id": {"$in": missing}}, include=["embeddings"])
+            found: dict[str, dict[int, np.ndarray]] = {chunk_id: {} for chunk_id in missing}
+            for entry_id, vector in zip(data["ids"], data["embeddings"]):
+                chunk_id, sentence = _entry_key(entry_id)
+                if sentence >= 0 and chunk_id in found:
+                    found[chunk_id][sentence] = np.asarray(vector, dtype=np.float32)
+            self._sentence_cache.update(found)
         return {
-            (meta["chunk_id"], int(meta["sentence"])): list(vector)
-            for meta, vector in zip(data["metadatas"], data["embeddings"])
-            if int(meta["sentence"]) >= 0
+            (chunk_id, sentence): vector
+            for chunk_id in dict.fromkeys(chunk_ids)
+            for sentence, vector in self._sentence_cache[chunk_id].items()
         }
 
     def drop(self) -> None:
@@ -110,3 +125,9 @@ class VectorStore:
             self.client.delete_collection(self.collection)
         except Exception as exc:  # an already missing collection is fine
             log.debug("could not delete collection %s: %s", self.collection, exc)
+
+
+def _entry_key(entry_id: str) -> tuple[str, int]:
+    """(chunk id, sentence number) of a stored entry's id: `CHUNK` is the whole chunk (-1), `CHUNK:N` its sentence N."""
+    chunk_id, _, sentence = entry_id.partition(":")
+    return chunk_id, int(sentence) if sentence else -1
