@@ -354,7 +354,7 @@ class Handlers:
                 answer = self.assistant.ask(message, history=session.turns)
         except QuestionError as exc:
             if message.strip():
-                shown = message if len(message) <= 300 else message[:300] + "…"
+                shown = message if len(message) <= 120 else message[:120] + "…"
                 chat.append({"role": "user", "content": markdown_text(shown)})
             chat.append({"role": "assistant", "content": notice_markdown(str(exc), lang)})
             yield chat, gr.skip(), "", session, gr.skip(), gr.skip()

@@ -5,6 +5,7 @@ Screenshots go to test-artifacts/browser/ (chat.png, explorer.png, consult.png) 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -13,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -67,8 +69,14 @@ def _wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout_s: fl
     raise AssertionError(f"no HTTP 200 from {url} within {timeout_s}s:\n{log.read_text(errors='replace')}")
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    index_dir: Path
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`taito-dx ingest` then `taito-dx serve` on a free port; always terminated afterwards."""
     work = tmp_path_factory.mktemp("browser")
     index_dir = work / "index"
@@ -85,7 +93,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         url = f"http://127.0.0.1:{port}/"
         _wait_for_http(url, process, log)
-        yield url
+        yield Server(url, index_dir)
     finally:
         process.terminate()
         try:
@@ -108,11 +116,11 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, server: str) -> Iterator[object]:
+def page(browser, server: Server) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="ja-JP")
     page = context.new_page()
     page.set_default_timeout(ANSWER_TIMEOUT_MS)
-    page.goto(server)
+    page.goto(server.url)
     page.locator("#question textarea").wait_for()
     try:
         yield page
@@ -120,10 +128,28 @@ def page(browser, server: str) -> Iterator[object]:
         context.close()
 
 
+ANSWERED = """(before) => {
+    const replies = document.querySelectorAll('#chatbot [data-testid=bot]').length;
+    const status = document.querySelector('#chatbot [data-testid=status-tracker]');
+    return replies > before && (!status || status.classList.contains('hide'));
+}"""
+
+
+def _replies(page) -> int:
+    return page.locator("#chatbot [data-testid=bot]").count()
+
+
+def _wait_for_reply(page, before: int) -> None:
+    """Until the assistant has replied once more and the reply has finished streaming."""
+    page.wait_for_function(ANSWERED, arg=before, timeout=ANSWER_TIMEOUT_MS)
+
+
 def _ask(page, question: str) -> None:
+    before = _replies(page)
     box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
+    _wait_for_reply(page, before)
 
 
 def test_staff_member_asks_explores_consults_and_keeps_the_record(page) -> None:
@@ -186,18 +212,46 @@ def test_staff_member_asks_explores_consults_and_keeps_the_record(page) -> None:
     page.screenshot(path=str(ARTIFACTS / "consult.png"), full_page=True)
 
 
-def test_markup_in_a_question_is_shown_as_text_and_an_over_long_one_is_refused(page) -> None:
+def test_examples_abstention_feedback_markup_and_refusals(page, server: Server) -> None:
     from playwright.sync_api import expect
 
-    _ask(page, "<img src=x onerror=alert(1)><b>計画期間</b>は？ **強調**")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     bot = page.locator("#chatbot")
+    sources = page.locator("#sources")
+
+    # An example question on the first screen asks itself when clicked.
+    bot.get_by_text("計画期間は？", exact=True).click()
+    _wait_for_reply(page, 0)
+    expect(sources).to_contain_text("計画期間", timeout=ANSWER_TIMEOUT_MS)
+    expect(sources).to_contain_text("[1]")
+
+    # Something the plan does not say is marked as such.
+    _ask(page, "区長の名前は？")
+    expect(bot).to_contain_text("計画に記載なし", timeout=ANSWER_TIMEOUT_MS)
+    expect(bot).to_contain_text("計画には記載がありません")
+    expect(sources.locator(".abstain-note")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "abstention.png"), full_page=True)
+
+    # Thumbs up on that answer lands in the feedback log.
+    bot.get_by_role("button", name="いいね", exact=True).last.click()
+    log = server.index_dir / "feedback.jsonl"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and "区長の名前は？" not in (log.read_text(encoding="utf-8") if log.exists() else ""):
+        time.sleep(0.2)
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert records[-1]["rating"] == "up" and records[-1]["question"] == "区長の名前は？"
+
+    # Markup typed into a question is shown as text, never rendered.
+    _ask(page, "<img src=x onerror=alert(1)><b>計画期間</b>は？ **強調**")
     expect(bot).to_contain_text("<img src=x onerror=alert(1)><b>計画期間</b>は？ **強調**")
-    expect(page.locator("#sources")).to_contain_text("[1]", timeout=ANSWER_TIMEOUT_MS)
+    expect(sources).to_contain_text("[1]", timeout=ANSWER_TIMEOUT_MS)
     assert bot.locator("img[src='x']").count() == 0
     assert bot.locator("b", has_text="計画期間").count() == 0
     assert bot.locator("strong", has_text="強調").count() == 0
 
+    # An over-long question gets a polite refusal, and the page keeps working.
     _ask(page, "あ" * 2100)
     expect(bot).to_contain_text("質問が長すぎます", timeout=ANSWER_TIMEOUT_MS)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "refusal.png"), full_page=True)
+    _ask(page, "取組12の担当はどこですか？")
+    expect(bot).to_contain_text("情報政策課、総務課", timeout=ANSWER_TIMEOUT_MS)
