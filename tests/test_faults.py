@@ -220,6 +220,7 @@ def test_each_bad_file_is_named_once_and_every_good_file_is_ingested(tmp_path: P
     assert "情報政策課" in answer.text and "総務課" in answer.text, answer.text
 
 
+@pytest.mark.slow
 def test_cli_names_each_bad_file_on_one_line_without_a_traceback(tmp_path: Path) -> None:
     corpus = make_fault_corpus(tmp_path, vanishing=False)
     done = subprocess.run(
