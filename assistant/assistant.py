@@ -12,7 +12,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.compose import REGISTRY_ATTRIBUTES, ExtractiveAnswerer
 from assistant.entities import Link, Links, link
 from assistant.index_view import IndexView, OpenGeneration
-from assistant.intent import analyse
+from assistant.intent import analyse, language_of
 from assistant.phrases import phrase
 from assistant.retrieve import HybridRetriever, Retrieval
 from taito_dx.embeddings import load_embeddings
@@ -46,11 +46,12 @@ class Assistant:
 
     def ask(self, question: str, history: Sequence[Turn] = (), *, where: dict[str, Any] | None = None) -> Answer:
         """Answer `question`, resolving follow-ups against `history`; `where` filters by plan location."""
+        limit = self.settings.max_question_chars
+        if len(question) > limit:  # refused before any analysis, whose cost grows with the length
+            raise QuestionError(phrase(language_of(question[:200]), "too_long", limit=str(limit)))
         intent = analyse(question)
         if not intent.text:
             raise QuestionError(phrase(intent.language, "empty"))
-        if len(intent.text) > self.settings.max_question_chars:
-            raise QuestionError(phrase(intent.language, "too_long", limit=str(self.settings.max_question_chars)))
         index = self.view.current()
         query_vector = np.asarray(self.embedder.embed_query(intent.text), dtype=np.float32)
         links = link(intent.text, query_vector, set(self.tokenizer(intent.text)), index,

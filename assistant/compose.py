@@ -191,6 +191,8 @@ def _registry_parts(intent: Intent, links: Links, index: OpenGeneration, lang: s
             parts.extend(reverse)
         elif initiative is not None:
             parts.append(_owner_part(initiative, index, lang))
+        else:
+            parts.append(_owners_listed(measure, index, lang))
     indicator_link = links.best("indicator")
     asks_indicator_by_name = indicator_link is not None and not wanted & REGISTRY_ATTRIBUTES and not links.any_explicit()
     if "indicator" in wanted or asks_indicator_by_name:
@@ -293,6 +295,21 @@ def _owners_reverse(question: str, index: OpenGeneration, lang: str) -> list[Par
                 parts.append(Part(phrase(lang, "owned_by", owner="、".join(named), name=_initiative_name(initiative)),
                                   citations))
     return parts
+
+
+def _owners_listed(measure: Measure | None, index: OpenGeneration, lang: str) -> Part:
+    """For an owner question that names no initiative: the owners the sheets state (under `measure` if given)."""
+    stated = [i for i in sorted(index.registry.initiatives.values(), key=lambda i: i.number)
+              if i.owners and (measure is None or i.measure == measure.number)]
+    lines, citations = [], []
+    for initiative in stated:
+        cited = _cited(index, f"initiative:{initiative.number}:sheet", *initiative.owners)
+        if cited:
+            lines.append(f"{_initiative_name(initiative)}: {'、'.join(initiative.owners)}")
+            citations += cited
+    if not lines:
+        return Part(phrase(lang, "owners_none"), stated=False)
+    return Part(phrase(lang, "owners_listed") + "\n" + "\n".join(lines), citations)
 
 
 def _indicator_part(measure: Measure, index: OpenGeneration, lang: str, *, current: bool) -> Part:

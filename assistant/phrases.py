@@ -23,6 +23,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "ja": "{name}は{measure}の取組ですが、担当を記したシートは資料にありません。",
         "en": "{name} is under {measure}; its sheet with the owner is not in the documents.",
     },
+    "owners_listed": {
+        "ja": "どの取組の担当かを指定してください。資料のシートに記載のある担当は次のとおりです。",
+        "en": "Which initiative do you mean? The sheets in the documents name these owners:",
+    },
+    "owners_none": {
+        "ja": "資料には担当を記したシートがありません。",
+        "en": "No sheet in the documents names an owner.",
+    },
     "owned_by": {
         "ja": "{owner}が担当する取組: {name}",
         "en": "{owner} is listed as owner of {name}.",

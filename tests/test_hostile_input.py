@@ -90,10 +90,6 @@ def test_empty_or_too_long_question_is_refused_clearly(assistant, question: str,
         assistant.ask(question)
 
 
-@pytest.mark.xfail(reason="Assistant.ask analyses the whole question before checking its length; the 'children' "
-                          "pattern 取組.*(一覧|挙げ|含まれ) in assistant/intent.py is quadratic in the number of 取組, "
-                          "so 100 KB takes ~8 s of CPU (1 MB would take minutes): check the length first",
-                   raises=AssertionError, strict=False)
 def test_100kb_of_japanese_is_refused_at_once(assistant) -> None:
     started = time.perf_counter()
     with pytest.raises(QuestionError, match="2000"):  # refused it is (a wrong outcome fails for real) ...
@@ -182,9 +178,6 @@ def test_owner_answers_ignore_instructions_in_documents(injected, question: str)
     assert all(citation.source == "plan.txt" for citation in answer.citations)
 
 
-@pytest.mark.xfail(reason="an owner question that names no initiative gets the best-matching passage quoted, and "
-                          "the injected sentence matches 'owner' best (assistant/compose.py); it is quoted with its "
-                          "source, not obeyed", strict=False)
 def test_owner_question_naming_no_initiative_does_not_quote_the_injection(injected) -> None:
     answer = injected.ask("Who is the owner?")
     for fragment in INJECTED_FRAGMENTS:
