@@ -2,7 +2,7 @@
 
 `build_app(assistant, settings)` wires the pieces to one shared `Assistant`; `serve(settings)`
 creates that Assistant once and starts the server. Every piece of document or user text that
-reaches the page is escaped here (`html_text`, `markdown_text`): a source can show markup as
+reaches the page is escaped here (`html_text`, `chat_text`): a source can show markup as
 text but never inject it.
 """
 
@@ -16,9 +16,9 @@ import tempfile
 import threading
 import time
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from assistant.session_record import SessionRecord
@@ -63,8 +63,6 @@ UI_TEXT: dict[str, dict[str, str]] = {
                        "en": "The plan has nothing that answers this. The closest passage is shown for reference."},
     "document": {"ja": "資料", "en": "Document"},
     "page": {"ja": "ページ", "en": "Page"},
-    "location": {"ja": "計画内の位置", "en": "Plan location"},
-    "evidence": {"ja": "該当箇所", "en": "Evidence"},
     "refused": {"ja": "ご質問を受け付けられませんでした", "en": "The question could not be taken"},
     "empty": {"ja": "質問を入力してください。 / Please type a question.", "en": "Please type a question."},
     "failed": {"ja": "回答できませんでした: {error}", "en": "No answer could be given: {error}"},
@@ -90,17 +88,18 @@ def language_of(text: str) -> str:
 
 # --- escaping and rendering -------------------------------------------------------------------
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=$])")
-
-
 def html_text(text: object) -> str:
     """Any text as inert HTML."""
     return html.escape(str(text), quote=True)
 
 
-def markdown_text(text: str) -> str:
-    """Text for a Markdown-rendered chat message: shown as written, no markup or Markdown interpreted."""
-    return html.escape(MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=False)
+def chat_text(text: str) -> str:
+    """Text for a chat message (rendered as HTML, not Markdown): shown as written, never as markup.
+
+    Only `&` and `<` can start markup in element content, so only they are escaped; what the
+    message's copy button copies stays readable ("第1章 > 4. 計画期間", "[1]").
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;")
 
 
 def highlighted(text: str, fact: str) -> str:
@@ -142,16 +141,16 @@ def empty_sources_html() -> str:
             f'{html_text(ui_text("en", "sources_empty"))}</p></div>')
 
 
-def answer_markdown(answer: Answer, lang: str, text: str | None = None) -> str:
+def answer_message(answer: Answer, lang: str, text: str | None = None) -> str:
     """The chat message for an answer (or the first `text` characters of it while streaming)."""
-    body = markdown_text(answer.text if text is None else text)
+    body = chat_text(answer.text if text is None else text)
     if answer.abstained:
-        return f"**⚠ {markdown_text(ui_text(lang, 'abstained'))}**\n\n{body}"
+        return f"⚠ {chat_text(ui_text(lang, 'abstained'))}\n{body}"
     return body
 
 
-def notice_markdown(message: str, lang: str) -> str:
-    return f"**{markdown_text(ui_text(lang, 'refused'))}:** {markdown_text(message)}"
+def notice_message(message: str, lang: str) -> str:
+    return f"⚠ {chat_text(ui_text(lang, 'refused'))}: {chat_text(message)}"
 
 
 def stream_prefixes(text: str, steps: int = STREAM_STEPS) -> Iterator[str]:
@@ -353,7 +352,7 @@ class Handlers:
         message = message or ""
         lang = language_of(message)
         if not message.strip():
-            chat.append({"role": "assistant", "content": markdown_text(ui_text("ja", "empty"))})
+            chat.append({"role": "assistant", "content": chat_text(ui_text("ja", "empty"))})
             yield chat, gr.skip(), "", session, gr.skip(), gr.skip()
             return
         try:
@@ -362,20 +361,20 @@ class Handlers:
         except QuestionError as exc:
             if message.strip():
                 shown = message if len(message) <= 120 else message[:120] + "…"
-                chat.append({"role": "user", "content": markdown_text(shown)})
-            chat.append({"role": "assistant", "content": notice_markdown(str(exc), lang)})
+                chat.append({"role": "user", "content": chat_text(shown)})
+            chat.append({"role": "assistant", "content": notice_message(str(exc), lang)})
             yield chat, gr.skip(), "", session, gr.skip(), gr.skip()
             return
         except TaitoDxError as exc:
             log.exception("answering failed")
-            chat.append({"role": "user", "content": markdown_text(message)})
-            chat.append({"role": "assistant", "content": markdown_text(ui_text(lang, "failed", error=str(exc)))})
+            chat.append({"role": "user", "content": chat_text(message)})
+            chat.append({"role": "assistant", "content": chat_text(ui_text(lang, "failed", error=str(exc)))})
             yield chat, gr.skip(), "", session, gr.skip(), gr.skip()
             return
-        chat.append({"role": "user", "content": markdown_text(message)})
+        chat.append({"role": "user", "content": chat_text(message)})
         chat.append({"role": "assistant", "content": ""})
         for prefix in stream_prefixes(answer.text):
-            chat[-1] = {"role": "assistant", "content": answer_markdown(answer, lang, prefix)}
+            chat[-1] = {"role": "assistant", "content": answer_message(answer, lang, prefix)}
             yield chat, gr.skip(), "", gr.skip(), gr.skip(), gr.skip()
             time.sleep(STREAM_DELAY_S)
         turns = session.turns + (Turn(message, answer),)
@@ -484,9 +483,10 @@ def build_app(assistant: "Assistant", settings: Settings) -> "gr.Blocks":
                             height=520,
                             elem_id="chatbot",
                             examples=[{"text": q} for q in EXAMPLES],
-                            placeholder="**質問の例をクリックするか、下の欄に質問を入力してください。**  \n"
+                            placeholder="質問の例をクリックするか、下の欄に質問を入力してください。<br>"
                                         "Click an example or type a question below.",
                             feedback_options=("Like", "Dislike") if settings.feedback else None,
+                            render_markdown=False,  # messages are escaped text (chat_text), not Markdown
                             latex_delimiters=[],
                             sanitize_html=True,
                             buttons=["copy"],
