@@ -81,8 +81,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     work = tmp_path_factory.mktemp("browser")
     index_dir = work / "index"
     env = _clean_env()
-    subprocess.run(_taito_dx() + ["ingest", "--index-dir", str(index_dir)], check=True, env=env, cwd=work,
-                   capture_output=True, timeout=600)
+    ingest = subprocess.run(_taito_dx() + ["ingest", "--index-dir", str(index_dir)], env=env, cwd=work,
+                            capture_output=True, text=True, timeout=600)
+    assert ingest.returncode == 0, f"taito-dx ingest failed:\n{ingest.stdout}\n{ingest.stderr}"
     port = _free_port()
     log = work / "serve.log"
     with log.open("wb") as log_file:
