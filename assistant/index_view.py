@@ -84,6 +84,12 @@ class IndexView:
                 f"the index at {self.settings.index_dir} was built with embedding model "
                 f"{manifest['embedding_model']!r}, not {configured!r}: re-run `taito-dx ingest` with this model"
             )
+        recorded = manifest.get("chroma", "embedded")
+        if recorded != self.settings.vector_store:
+            raise ConfigError(
+                f"the index at {self.settings.index_dir} keeps its vectors in {recorded!r}, not "
+                f"{self.settings.vector_store!r}: use the same --chroma-host, or re-run `taito-dx ingest` with these settings"
+            )
         log.info("opening index generation %s", generation.name)
         chunk_list = generation.chunks()
         registry = generation.registry()

@@ -132,7 +132,7 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
         report.removed = len(old_ids - set(new_ids))
         # A generation's vectors live in the store it was written to: switching between the embedded
         # store and a server (or another server) must write them again, like a new model.
-        reusable = previous_manifest.get("embedding_model") == model and previous_manifest.get("chroma") == _store(settings)
+        reusable = previous_manifest.get("embedding_model") == model and previous_manifest.get("chroma") == settings.vector_store
         if previous and reusable and set(new_ids) == old_ids and _same_files(previous_manifest, sources):
             report.unchanged = len(chunks)
             report.generation = previous.name
@@ -232,7 +232,7 @@ def _write_generation(
         "generation": generation.name,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "embedding_model": model_id(settings.embedding_model),
-        "chroma": _store(settings),
+        "chroma": settings.vector_store,
         "chunk_ids": [chunk.id for chunk in chunks],
         "files": {
             source.name: {
@@ -245,11 +245,6 @@ def _write_generation(
     }
     generation.manifest_file.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return reusing
-
-
-def _store(settings: Settings) -> str:
-    """Where the vectors go, as the manifest records it: "embedded" or a server's host:port."""
-    return f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "embedded"
 
 
 def _client(generation: Generation, settings: Settings) -> object:

@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path,
                         help=f"files or folders to ingest (default: the shipped corpus/) {_env_help('corpus')}")
     ingest.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    ingest.add_argument("--max-document-chars", type=int,
+                        help=f"refuse a file with more text than this, default 1000000 {_env_help('max_document_chars')}")
     _common(ingest)
     ingest.set_defaults(handler=cmd_ingest)
 
@@ -105,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 SETTING_FLAGS = ("index_dir", "embedding_model", "chroma_host", "chroma_port", "top_k", "llm", "llm_model",
-                 "llm_base_url", "host", "port", "auth", "feedback")
+                 "llm_base_url", "host", "port", "auth", "feedback", "max_document_chars")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -40,6 +40,11 @@ class Settings:
     max_document_chars: int = 1_000_000
 
     @property
+    def vector_store(self) -> str:
+        """Where the vectors live, as manifests record it: "embedded" or a server's host:port."""
+        return f"{self.chroma_host}:{self.chroma_port}" if self.chroma_host else "embedded"
+
+    @property
     def feedback_log(self) -> Path:
         return self.index_dir / "feedback.jsonl"
 

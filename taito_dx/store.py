@@ -38,8 +38,10 @@ def chroma_client(*, path: Path, host: str = "", port: int = 8000) -> Any:
             return chromadb.HttpClient(host=host, port=port, settings=options)
         return chromadb.PersistentClient(path=str(path), settings=options)
     except Exception as exc:  # chromadb raises bare exceptions for connection and file errors
-        where = f"Chroma server at {host}:{port}" if host else f"Chroma store at {path}"
-        raise StoreError(f"cannot open the {where}: {exc}. Is it running / readable?") from exc
+        if host:
+            raise StoreError(f"cannot reach the Chroma server at {host}:{port} ({exc}): start it (`chroma run`) "
+                             "or check --chroma-host / CHROMA_HOST") from exc
+        raise StoreError(f"cannot open the Chroma store at {path} ({exc}): check that it is readable") from exc
 
 
 class VectorStore:
