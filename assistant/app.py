@@ -102,11 +102,13 @@ def chat_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;")
 
 
-def highlighted(text: str, fact: str) -> str:
-    """`text` escaped, with every occurrence of `fact` wrapped in <mark>."""
-    if not fact or fact not in text:
+def highlighted(text: str, facts: Sequence[str]) -> str:
+    """`text` escaped, with every occurrence of each fact wrapped in <mark> (longest first)."""
+    present = sorted({fact for fact in facts if fact and fact in text}, key=len, reverse=True)
+    if not present:
         return html_text(text)
-    return f"<mark>{html_text(fact)}</mark>".join(html_text(part) for part in text.split(fact))
+    parts = re.split("(" + "|".join(map(re.escape, present)) + ")", text)
+    return "".join(f"<mark>{html_text(part)}</mark>" if i % 2 else html_text(part) for i, part in enumerate(parts))
 
 
 def citation_html(number: int, citation: Citation, lang: str) -> str:
@@ -117,7 +119,7 @@ def citation_html(number: int, citation: Citation, lang: str) -> str:
         f'<span class="src-loc">{html_text(citation.location)}</span></div>'
         f'<div class="src-meta">{html_text(ui_text(lang, "document"))}: {html_text(citation.source)}'
         f' ・ {html_text(ui_text(lang, "page"))}: {page}</div>'
-        f'<div class="src-quote">{highlighted(citation.text, citation.highlight)}</div>'
+        f'<div class="src-quote">{highlighted(citation.text, citation.highlights)}</div>'
         "</div>"
     )
 

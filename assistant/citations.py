@@ -9,14 +9,13 @@ def cite(chunk: Chunk, *facts: str) -> Citation | None:
     """A citation of `chunk` for `facts`, or None when the chunk does not state every fact."""
     if not all(fact in chunk.text for fact in facts if fact):
         return None
-    highlight = next((fact for fact in facts if fact), "")
     return Citation(
         source=chunk.source,
         location=chunk.location,
         text=chunk.text,
         page=chunk.page,
         chunk_id=chunk.id,
-        highlight=highlight,
+        highlights=tuple(dict.fromkeys(fact for fact in facts if fact)),
     )
 
 

@@ -64,7 +64,32 @@ class ExtractiveAnswerer:
             return _assemble(parts, lang, retrieval, topic)
         if not links.items and retrieval.best_dense < MIN_DENSE and retrieval.best_keyword < MIN_KEYWORD:
             return self._abstain(lang, retrieval, index, topic)
-        return self._passage_answer(intent, retrieval, index, query_vector, lang, topic)
+        lead = self._section_lead(intent, links, index, lang, retrieval, topic)
+        return lead or self._passage_answer(intent, retrieval, index, query_vector, lang, topic)
+
+    def _section_lead(self, intent: Intent, links: Links, index: OpenGeneration, lang: str, retrieval: Retrieval,
+                      topic: str | None) -> Answer | None:
+        """A question that is nothing but (part of) a section's title ("計画期間は？") gets that section's opening
+        sentence, or its line defining the asked term."""
+        section = links.best("section")
+        if section is None:
+            return None
+        title = index.sections[section.number]
+        asked = set(self.tokenizer(intent.text))
+        if not asked <= set(self.tokenizer(title)):
+            return None
+        for chunk_id in index.order:
+            chunk = index.chunks[chunk_id]
+            body = [s for s in sentences(chunk.text) if not HEADING.match(s)] if section_title(chunk) == title else []
+            if not body:
+                continue
+            # A line defining exactly the asked term ("■基本理念 …") beats the section's first sentence.
+            lead = next((s for s in body if _defined_term(s, self.tokenizer) == asked), body[0])
+            citation = cite(chunk, lead)
+            if citation is not None:
+                text = phrase(lang, "passage") + f"\n「{lead}」[1]（{chunk.location}）"
+                return Answer(text=text, citations=(citation,), sources=tuple(retrieval.chunks), topic=topic)
+        return None
 
     @staticmethod
     def _facts_wanted(intent: Intent) -> set[str]:

@@ -130,7 +130,7 @@ class Citation:
     text: str
     page: int | None = None
     chunk_id: str = ""
-    highlight: str = ""
+    highlights: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "page": self.page, "location": self.location, "text": self.text}

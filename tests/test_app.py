@@ -49,7 +49,7 @@ def _free_port() -> int:
 def _citation(**fields: Any) -> Citation:
     values = dict(source="plan.txt", location="第2章 > 目標2 > 施策9 > 取組12",
                   text="取組12 アナログ規制の点検・見直し\n担当 情報政策課\n総務課", page=None, chunk_id="c12",
-                  highlight="情報政策課")
+                  highlights=("情報政策課",))
     values.update(fields)
     return Citation(**values)
 
@@ -225,7 +225,7 @@ def test_consultation_refuses_empty_and_over_long_descriptions(assistant) -> Non
 # --- rendering -------------------------------------------------------------------------------
 
 def test_sources_panel_shows_document_page_location_and_highlighted_evidence() -> None:
-    panel = sources_html([_citation(page=3), _citation(location="第2章 > 施策の体系", highlight="")], "ja")
+    panel = sources_html([_citation(page=3), _citation(location="第2章 > 施策の体系", highlights=())], "ja")
     assert '<span class="src-num">[1]</span>' in panel and '<span class="src-num">[2]</span>' in panel
     assert "資料: plan.txt ・ ページ: 3" in panel
     assert "第2章 &gt; 目標2 &gt; 施策9 &gt; 取組12" in panel
@@ -235,13 +235,13 @@ def test_sources_panel_shows_document_page_location_and_highlighted_evidence() -
 
 def test_sources_panel_escapes_everything_from_documents() -> None:
     citation = _citation(source=f"{EVIL}.txt", location=f"<a href='javascript:x'>{EVIL}</a>",
-                         text=f"担当 情報政策課 {EVIL} ${{alert(3)}} {{{{x}}}}", highlight="情報政策課")
+                         text=f"担当 情報政策課 {EVIL} ${{alert(3)}} {{{{x}}}}", highlights=("情報政策課",))
     panel = sources_html([citation], "ja")
     assert "<script" not in panel and "<img" not in panel and "<a " not in panel
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in panel
     assert "<mark>情報政策課</mark>" in panel
     # a highlight with markup in it is escaped too
-    assert highlighted("x <b>y</b> z", "<b>y</b>") == "x <mark>&lt;b&gt;y&lt;/b&gt;</mark> z"
+    assert highlighted("x <b>y</b> z", ["<b>y</b>"]) == "x <mark>&lt;b&gt;y&lt;/b&gt;</mark> z"
 
 
 def test_chat_text_is_shown_as_written() -> None:
