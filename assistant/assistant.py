@@ -12,7 +12,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.compose import REGISTRY_ATTRIBUTES, ExtractiveAnswerer
 from assistant.entities import Link, Links, link
 from assistant.index_view import IndexView, OpenGeneration
-from assistant.intent import analyse, language_of
+from assistant.intent import Intent, analyse, language_of
 from assistant.phrases import phrase
 from assistant.retrieve import HybridRetriever, Retrieval
 from taito_dx.embeddings import load_embeddings
@@ -46,12 +46,7 @@ class Assistant:
 
     def ask(self, question: str, history: Sequence[Turn] = (), *, where: dict[str, Any] | None = None) -> Answer:
         """Answer `question`, resolving follow-ups against `history`; `where` filters by plan location."""
-        limit = self.settings.max_question_chars
-        if len(question) > limit:  # refused before any analysis, whose cost grows with the length
-            raise QuestionError(phrase(language_of(question[:200]), "too_long", limit=str(limit)))
-        intent = analyse(question)
-        if not intent.text:
-            raise QuestionError(phrase(intent.language, "empty"))
+        intent = self.analyse_question(question)
         index = self.view.current()
         query_vector = np.asarray(self.embedder.embed_query(intent.text), dtype=np.float32)
         links = link(intent.text, query_vector, set(self.tokenizer(intent.text)), index,
@@ -63,9 +58,21 @@ class Assistant:
             return self.llm.answer(intent, retrieval, fallback=answer)
         return answer
 
+    def analyse_question(self, question: str) -> Intent:
+        """The analysed question; raises `QuestionError` for an empty or over-long one."""
+        limit = self.settings.max_question_chars
+        if len(question) > limit:  # refused before any analysis, whose cost grows with the length
+            raise QuestionError(phrase(language_of(question[:200]), "too_long", limit=str(limit)))
+        intent = analyse(question)
+        if not intent.text:
+            raise QuestionError(phrase(intent.language, "empty"))
+        return intent
+
     def retrieve(self, index: OpenGeneration, question: str, query_vector: np.ndarray, *,
-                 links: Links | None = None, where: dict[str, Any] | None = None) -> Retrieval:
-        return self.retriever.retrieve(index, question, query_vector, k=self.settings.top_k, where=where, links=links)
+                 links: Links | None = None, where: dict[str, Any] | None = None, k: int | None = None) -> Retrieval:
+        """The `k` (default: top-k setting) best chunks for a question."""
+        return self.retriever.retrieve(index, question, query_vector, k=k or self.settings.top_k, where=where,
+                                       links=links)
 
 
 def _continue_topic(question: str, links: Links, history: Sequence[Turn]) -> Links:

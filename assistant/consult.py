@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.citations import cite
-from assistant.intent import analyse
-from taito_dx.errors import QuestionError
+from assistant.phrases import phrase
 from taito_dx.models import Answer, Chunk, Citation, Goal, Indicator, Initiative, Measure, ScoredChunk
 
 if TYPE_CHECKING:
@@ -34,21 +33,6 @@ PASSAGES = 10
 LIMIT = 5
 # A suggestion must reach this share of the best one's score.
 RELATIVE_FLOOR = 0.4
-
-PHRASES = {
-    "header": {"ja": "この課題に関係する計画の取組:", "en": "Initiatives in the plan that address this problem:"},
-    "none": {"ja": "計画には記載がありません。この課題に対応する取組は計画に見当たりません。",
-             "en": "The plan does not say: it names no initiative for this problem."},
-    "owners": {"ja": "担当: {owners}", "en": "owner: {owners}"},
-    "no_owner": {"ja": "担当: 計画に記載なし", "en": "owner: not stated in the plan"},
-    "indicator": {"ja": "評価指標(施策{measure}): {name}", "en": "indicator (measure {measure}): {name}"},
-}
-
-
-def _phrase(lang: str, key: str, **values: str) -> str:
-    frames = PHRASES[key]
-    return frames.get(lang, frames["en"]).format(**values)
-
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -77,7 +61,7 @@ class Suggestion:
         """One line of the consultation's text, with its citation numbers."""
         i = self.initiative
         measure = f"施策{i.measure}「{self.measure.title}」" if self.measure else f"施策{i.measure}"
-        owners = (_phrase(lang, "owners", owners="、".join(i.owners)) if i.owners else _phrase(lang, "no_owner"))
+        owners = (phrase(lang, "consult_owners", owners="、".join(i.owners)) if i.owners else phrase(lang, "consult_no_owner"))
         marks = "".join(f"[{n}]" for n in numbers)
         if lang == "en":
             return f"Initiative {i.number} 「{i.title}」 (goal {i.goal} > {measure}) — {owners}{marks}"
@@ -114,8 +98,8 @@ class Consultation:
     def text(self) -> str:
         """Plain text with [n] citation marks, in the problem's language."""
         if self.abstained:
-            return _phrase(self.language, "none")
-        lines = [_phrase(self.language, "header")]
+            return phrase(self.language, "consult_none")
+        lines = [phrase(self.language, "consult_header")]
         for suggestion in self.suggestions:
             lines.append("- " + suggestion.line(self.language, self.citation_numbers(suggestion)))
         return "\n".join(lines)
@@ -131,19 +115,14 @@ def consult(assistant: Assistant, problem: str, *, limit: int = LIMIT) -> Consul
     Raises `QuestionError` for an empty or over-long description, like `Assistant.ask`.
     """
     from assistant.entities import link
-    from assistant.phrases import phrase
 
-    intent = analyse(problem)
-    if not intent.text:
-        raise QuestionError(phrase(intent.language, "empty"))
-    if len(intent.text) > assistant.settings.max_question_chars:
-        raise QuestionError(phrase(intent.language, "too_long", limit=str(assistant.settings.max_question_chars)))
+    intent = assistant.analyse_question(problem)
     index = assistant.view.current()
     query_vector = np.asarray(assistant.embedder.embed_query(intent.text), dtype=np.float32)
     # A problem description names no entity; only 取組 it names or quotes are linked.
     links = link(intent.text, query_vector, set(assistant.tokenizer(intent.text)), index, asks_entity=False)
-    retrieval = assistant.retriever.retrieve(index, intent.text, query_vector, k=max(PASSAGES, assistant.settings.top_k),
-                                             links=links)
+    retrieval = assistant.retrieve(index, intent.text, query_vector, links=links,
+                                   k=max(PASSAGES, assistant.settings.top_k))
     passages = tuple(retrieval.chunks)
     if not links.any_explicit() and retrieval.best_dense < MIN_DENSE and retrieval.best_keyword < MIN_KEYWORD:
         return Consultation(intent.text, intent.language, (), passages)

@@ -91,6 +91,16 @@ PHRASES: dict[str, dict[str, str]] = {
         "ja": "計画全体で {counts} です。",
         "en": "The plan has {counts} in total.",
     },
+    "consult_header": {
+        "ja": "この課題に関係する計画の取組:",
+        "en": "Initiatives in the plan that address this problem:",
+    },
+    "consult_none": {
+        "ja": "計画には記載がありません。この課題に対応する取組は計画に見当たりません。",
+        "en": "The plan does not say: it names no initiative for this problem.",
+    },
+    "consult_owners": {"ja": "担当: {owners}", "en": "owner: {owners}"},
+    "consult_no_owner": {"ja": "担当: 計画に記載なし", "en": "owner: not stated in the plan"},
     "too_long": {
         "ja": "質問が長すぎます（{limit}文字まで）。要点を短くしてお尋ねください。",
         "en": "The question is too long (at most {limit} characters): please ask it more briefly.",
