@@ -64,8 +64,9 @@ ROWS = (
     ("query_p50_ms", "query p50 (Assistant.ask, warm)", "ms", ""),
     ("query_p95_ms", "query p95 (Assistant.ask, warm)", "ms", "≤ 50 and ≤ ½ baseline"),
     ("query_p95_ratio", "query p95 / baseline p95", "×", "≤ 0.5"),
+    ("query_first_ask_p95_ms", "query p95, first time each is asked", "ms", ""),
     ("embed_query_ms", "embed one short query (median)", "ms", "≤ 10"),
-    ("import_seconds", "imports (ingest, assistant, chromadb)", "s", ""),
+    ("import_seconds", "imports (ingest, assistant, Chroma)", "s", ""),
     ("model_load_seconds", "embedding model load", "s", ""),
     ("ingest_seconds", "ingest shipped corpus (model loaded)", "s", "≤ 3"),
     ("ingest_chunks", "chunks in shipped corpus", "", ""),
@@ -114,6 +115,7 @@ def run(settings: Settings, *, quick: bool = False, log: Callable[[str], None] =
     try:
         started = time.perf_counter()
         import chromadb  # noqa: F401  (imported here so that no timed step below pays for it)
+        import langchain_chroma  # noqa: F401
 
         from assistant.assistant import Assistant
         from evals.baseline import BaselinePipeline
@@ -147,9 +149,10 @@ def run(settings: Settings, *, quick: bool = False, log: Callable[[str], None] =
         assistant.ask(questions[0])
         figures["assistant_open_seconds"] = _seconds(started)
         baseline = BaselinePipeline(list(plan.corpus), model, k=plan.top_k, workdir=work / "baseline")
-        ours, theirs = _timed_interleaved(questions, assistant.ask, baseline.ask, sizes.repeats)
+        first, ours, theirs = _timed_interleaved(questions, assistant.ask, baseline.ask, sizes.repeats)
         figures.update(_percentiles("query", ours))
         figures.update(_percentiles("baseline_query", theirs))
+        figures.update(_percentiles("query_first_ask", first))
         figures["query_p95_ratio"] = round(figures["query_p95_ms"] / figures["baseline_query_p95_ms"], 3)
         figures["query_p50_ratio"] = round(figures["query_p50_ms"] / figures["baseline_query_p50_ms"], 3)
         figures["questions"] = len(questions)
@@ -342,10 +345,12 @@ def _corpus_files(settings: Settings) -> list[Path]:
 
 
 def _timed_interleaved(questions: list[str], ours: Callable[[str], Any], theirs: Callable[[str], Any],
-                       repeats: int) -> tuple[list[float], list[float]]:
-    """Per-call milliseconds of both pipelines, one warm-up pass first, alternating who goes first."""
+                       repeats: int) -> tuple[list[float], list[float], list[float]]:
+    """Per-call milliseconds: ours the first time each question is asked (the warm-up pass), then
+    ours and theirs over `repeats` passes, alternating who goes first."""
+    first: list[float] = []
     for question in questions:
-        ours(question)
+        first.append(_ms(lambda: ours(question)))
         theirs(question)
     mine: list[float] = []
     other: list[float] = []
@@ -357,7 +362,7 @@ def _timed_interleaved(questions: list[str], ours: Callable[[str], Any], theirs:
             else:
                 mine.append(_ms(lambda: ours(question)))
                 other.append(_ms(lambda: theirs(question)))
-    return mine, other
+    return first, mine, other
 
 
 def _ms(call: Callable[[], Any]) -> float:
