@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from taito_dx.errors import EmbeddingError
@@ -84,9 +85,13 @@ def model_id(model: str) -> str:
 
 
 class ReusingEmbeddings(Embeddings):
-    """Embeds only texts without a known vector; the model is loaded on first real need."""
+    """Embeds only texts without a known vector; the model is loaded on first real need.
 
-    def __init__(self, load: Callable[[], Embeddings], known: dict[str, list[float]]) -> None:
+    Known vectors may be numpy arrays (as `VectorStore.embeddings` reads them: a tenth of the
+    memory of lists of floats); they are handed on as lists, like freshly embedded ones.
+    """
+
+    def __init__(self, load: Callable[[], Embeddings], known: dict[str, Any]) -> None:
         self._load = load
         self._model: Embeddings | None = None
         self._known = known
@@ -106,7 +111,11 @@ class ReusingEmbeddings(Embeddings):
             self._known.update(zip(missing, self.model.embed_documents(missing)))
         self.embedded += len(missing)
         self.reused += len(texts) - len(missing)
-        return [self._known[text] for text in texts]
+        return [_as_list(self._known[text]) for text in texts]
 
     def embed_query(self, text: str) -> list[float]:
         return self.model.embed_query(text)
+
+
+def _as_list(vector: Any) -> list[float]:
+    return vector.tolist() if isinstance(vector, np.ndarray) else vector
