@@ -209,7 +209,9 @@ def _serve(plan: Settings, work: Path, sizes: Sizes, questions: list[str], log: 
     figures: dict[str, Any] = {"serve_cold_start_s": None, "serve_first_answer_s": None, "serve_rss_mb": None}
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
-    command = [sys.executable, "-m", "taito_dx.cli", "serve", "--port", str(port), "--host", "127.0.0.1",
+    script = Path(sys.executable).with_name("taito-dx")  # the console script of this environment, if installed
+    launcher = [str(script)] if script.exists() else [sys.executable, "-m", "taito_dx.cli"]
+    command = [*launcher, "serve", "--port", str(port), "--host", "127.0.0.1",
                "--index-dir", str(plan.index_dir), "--embedding-model", plan.embedding_model, "--no-feedback"]
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("TAITO_DX_", "CHROMA_"))}
     environment.update(ANONYMIZED_TELEMETRY="False", GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
