@@ -12,6 +12,7 @@ Figures are printed (pytest -s) and written to test-artifacts/load/summary.json.
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import threading
 import time
@@ -111,8 +112,9 @@ def talk(url: str, conversation: Conversation, deadline: float, start: threading
 
 
 def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))]
+    return ordered[min(len(ordered), max(1, math.ceil(fraction * len(ordered)))) - 1]
 
 
 @pytest.fixture(scope="module")
