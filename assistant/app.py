@@ -516,8 +516,10 @@ def build_app(assistant: "Assistant", settings: Settings) -> "gr.Blocks":
                 with gr.Row():
                     plan_filter = gr.Textbox(label="絞り込み (filter)", placeholder="例: RPA, 情報政策課, 施策9",
                                              scale=3, elem_id="plan-filter")
-                    plan_goal = gr.Dropdown(goal_choices(index), value=ALL_GOALS, label="目標 (goal)", scale=2,
-                                            elem_id="plan-goal")
+                    # The goals are filled in on page load, after login: the API description that gradio
+                    # shows before login then names no goal of the plan.
+                    plan_goal = gr.Dropdown([ALL_GOALS], value=ALL_GOALS, label="目標 (goal)", scale=2,
+                                            elem_id="plan-goal", allow_custom_value=True)
                 plan_count = gr.Markdown(plan_summary(index, len(initial_rows)), elem_id="plan-count")
                 plan_table = gr.Dataframe(
                     value=initial_rows,
@@ -558,6 +560,8 @@ def build_app(assistant: "Assistant", settings: Settings) -> "gr.Blocks":
         plan_filter.change(handlers.filter_plan, [plan_filter, plan_goal], [plan_table, plan_count], api_name="explore")
         plan_goal.change(handlers.filter_plan, [plan_filter, plan_goal], [plan_table, plan_count], api_visibility="private")
         plan_table.select(on_select, None, plan_source, api_visibility="private")
+        app.load(lambda: gr.Dropdown(choices=goal_choices(assistant.view.current())), None, plan_goal,
+                 api_visibility="private")
     return app
 
 

@@ -173,8 +173,6 @@ def test_gradio_client_needs_the_password_and_with_it_gets_answers(guarded: Serv
     assert served_record.status_code == 200 and ANALOG in served_record.text
 
 
-@pytest.mark.xfail(strict=True, reason="gradio 6 embeds its API description (endpoint names and the /explore goal "
-                                       "dropdown's choices, read from the index) in the page it serves before login")
 def test_the_login_page_names_no_goal_of_the_plan(guarded: Served) -> None:
     _, body = _get(guarded.port, "/")
     assert "目標1".encode() not in body and "デジタル技術の徹底活用".encode() not in body
