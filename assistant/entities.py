@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.index_view import OpenGeneration
+from assistant.index_view import OpenGeneration, trigrams
 
 KINDS = ("goal", "measure", "initiative", "indicator", "section")
 EXPLICIT = {
@@ -74,12 +74,13 @@ def link(question: str, query_vector: np.ndarray, question_tokens: set[str], ind
     if len(labels):
         similarities = label_vectors @ query_vector
         runs = QUESTION_RUN.findall(question)
+        run_grams = frozenset().union(*map(trigrams, runs))  # no shared piece, no verbatim quote: skip the matcher
         for kind in KINDS:
             rows = [i for i, (k, _, _) in enumerate(labels) if k == kind]
             if not rows or any(l.kind == kind and l.explicit for l in found):
                 continue
-            ranked = sorted((_score(i, float(similarities[i]), runs, question_tokens, index) + (i,) for i in rows),
-                            reverse=True)
+            ranked = sorted((_score(i, float(similarities[i]), runs, run_grams, question_tokens, index) + (i,)
+                             for i in rows), reverse=True)
             top, quoted, row = ranked[0]
             runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
             if top < MIN_SIMILARITY or top - runner_up < MIN_MARGIN:
@@ -89,13 +90,13 @@ def link(question: str, query_vector: np.ndarray, question_tokens: set[str], ind
     return Links(tuple(sorted(found, key=lambda l: -l.score)))
 
 
-def _score(row: int, similarity: float, runs: list[str], question_tokens: set[str],
+def _score(row: int, similarity: float, runs: list[str], run_grams: frozenset[str], question_tokens: set[str],
            index: OpenGeneration) -> tuple[float, bool]:
     """Similarity, plus the share of the title's words the question uses, plus how fully it quotes the title."""
     title_tokens = index.entity_tokens[row]
     overlap = len(title_tokens & question_tokens) / len(title_tokens) if title_tokens else 0.0
     title = index.entity_labels[row][2]
-    quoted = _quoted_share(title, runs)
+    quoted = _quoted_share(title, runs) if index.entity_trigrams[row] & run_grams else 0.0
     # A word only this title uses counts as quoting it, also when Sudachi reads it from English
     # ("telework" → テレワーク).
     shared = title_tokens & question_tokens & index.distinctive_tokens[row]

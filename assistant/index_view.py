@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter, defaultdict
 import threading
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ from taito_dx.store import VectorStore, chroma_client
 
 log = logging.getLogger(__name__)
 
+MENTIONED_INITIATIVE = re.compile(r"取組(\d{1,3})(?!\d)")
+
 
 @dataclass
 class OpenGeneration:
@@ -40,11 +43,9 @@ class OpenGeneration:
     entity_vectors: np.ndarray
     entity_tokens: list[frozenset[str]]
     distinctive_tokens: list[frozenset[str]]
-
-    @property
-    def sections(self) -> list[str]:
-        """Numbered section titles, indexed by their link number."""
-        return [title for kind, _, title in self.entity_labels if kind == "section"]
+    entity_trigrams: list[frozenset[str]]
+    sections: list[str]
+    entity_chunks: dict[tuple[str, int], tuple[str, ...]]
 
     def mask(self, predicate: object) -> np.ndarray:
         """Boolean mask over the keyword index's ids for chunks passing `predicate`."""
@@ -95,6 +96,7 @@ class IndexView:
         registry = generation.registry()
         client = chroma_client(path=generation.chroma_dir, host=self.settings.chroma_host, port=self.settings.chroma_port)
         labels = entity_labels(registry, chunk_list)
+        sections = [title for kind, _, title in labels if kind == "section"]
         tokens = [frozenset(self.tokenizer(text)) for _, _, text in labels]
         vectors = np.array(self.embedder.embed_documents([text for _, _, text in labels]), dtype=np.float32)
         return OpenGeneration(
@@ -108,6 +110,9 @@ class IndexView:
             entity_vectors=vectors.reshape(len(labels), -1) if labels else np.zeros((0, 1), dtype=np.float32),
             entity_tokens=tokens,
             distinctive_tokens=distinctive(labels, tokens),
+            entity_trigrams=[trigrams(text) for _, _, text in labels],
+            sections=sections,
+            entity_chunks=chunks_about(chunk_list, sections),
         )
 
 
@@ -120,11 +125,30 @@ def section_title(chunk: Chunk) -> str:
 
 def distinctive(labels: list[tuple[str, int, str]], tokens: list[frozenset[str]]) -> list[frozenset[str]]:
     """Per label, its words of 3+ characters that no other label of the same kind uses."""
-    result = []
-    for i, (kind, _, _) in enumerate(labels):
-        others = set().union(*(tokens[j] for j, (k, _, _) in enumerate(labels) if k == kind and j != i))
-        result.append(frozenset(t for t in tokens[i] - others if len(t) >= 3))
-    return result
+    uses = Counter((kind, token) for (kind, _, _), words in zip(labels, tokens) for token in words)
+    return [frozenset(t for t in words if len(t) >= 3 and uses[(kind, t)] == 1)
+            for (kind, _, _), words in zip(labels, tokens)]
+
+
+def trigrams(text: str) -> frozenset[str]:
+    """Every 3-character piece of a text (a verbatim quote of 3+ characters shares one)."""
+    return frozenset(text[i:i + 3] for i in range(len(text) - 2))
+
+
+def chunks_about(chunks: list[Chunk], sections: list[str]) -> dict[tuple[str, int], tuple[str, ...]]:
+    """For each entity a question can link to, the chunks that are about it (or, for a 取組, mention it)."""
+    about: dict[tuple[str, int], list[str]] = defaultdict(list)
+    section_numbers = {title: number for number, title in enumerate(sections)}
+    for chunk in chunks:
+        keys = {(kind, number) for kind in ("goal", "measure", "initiative") if (number := getattr(chunk, kind))}
+        keys |= {("initiative", int(n)) for n in MENTIONED_INITIATIVE.findall(chunk.text)}
+        if chunk.kind == "measure" and chunk.measure:
+            keys.add(("indicator", chunk.measure))
+        if (title := section_title(chunk)) in section_numbers:
+            keys.add(("section", section_numbers[title]))
+        for key in keys:
+            about[key].append(chunk.id)
+    return {key: tuple(ids) for key, ids in about.items()}
 
 
 def entity_labels(registry: PlanRegistry, chunks: list[Chunk]) -> list[tuple[str, int, str]]:

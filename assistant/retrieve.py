@@ -3,7 +3,6 @@ a lift for chunks about the plan entities the question is linked to."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +26,6 @@ class Retrieval:
     chunks: list[ScoredChunk]
     best_dense: float  # best whole-chunk similarity (sentences match too easily to judge topicality)
     best_keyword: float
-    sentence_hits: dict[tuple[str, int], float]
 
 
 def plan_filter(**ids: int | None) -> dict[str, Any] | None:
@@ -62,26 +60,23 @@ class HybridRetriever:
         links: Links | None = None,
     ) -> Retrieval:
         hits = index.vectors.search(query_vector.tolist(), 2 * CANDIDATES, where)
-        dense: list[tuple[str, float]] = []
-        sentence_hits: dict[tuple[str, int], float] = {}
-        for hit in hits:
-            if hit.sentence >= 0:
-                sentence_hits[(hit.chunk_id, hit.sentence)] = hit.similarity
-            if hit.chunk_id not in {chunk_id for chunk_id, _ in dense}:
-                dense.append((hit.chunk_id, hit.similarity))
+        dense: dict[str, float] = {}
+        for hit in hits:  # a chunk ranks where its best entry (itself or one of its sentences) ranks
+            dense.setdefault(hit.chunk_id, hit.similarity)
         allowed = index.mask(lambda chunk: _matches(chunk, where)) if where else None
         keyword = index.keyword.search(self.tokenizer(question), CANDIDATES, allowed)
         scores: dict[str, float] = {}
         dense_rank: dict[str, int] = {}
         keyword_rank: dict[str, int] = {}
-        for rank, (chunk_id, _) in enumerate(dense, start=1):
+        for rank, chunk_id in enumerate(dense, start=1):
             dense_rank[chunk_id] = rank
             scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
         for rank, (chunk_id, _) in enumerate(keyword, start=1):
             keyword_rank[chunk_id] = rank
             scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
         if links is not None:
-            for chunk_id in list(scores) + [c for c in index.order if c not in scores]:
+            about = dict.fromkeys(c for l in links.items for c in index.entity_chunks.get((l.kind, l.number), ()))
+            for chunk_id in about:
                 lift = _entity_lift(index.chunks[chunk_id], links, index.sections)
                 if lift and _matches(index.chunks[chunk_id], where):
                     scores[chunk_id] = scores.get(chunk_id, 0.0) + lift
@@ -95,7 +90,6 @@ class HybridRetriever:
             chunks=chunks,
             best_dense=max((hit.similarity for hit in hits if hit.sentence < 0), default=0.0),
             best_keyword=keyword[0][1] if keyword else 0.0,
-            sentence_hits=sentence_hits,
         )
 
 
@@ -113,8 +107,8 @@ def _entity_lift(chunk: Chunk, links: Links, index_sections: list[str]) -> float
             continue
         value = getattr(chunk, link.kind)
         weight = min(link.score, 1.0)
-        if value != link.number:
-            if link.kind == "initiative" and re.search(f"取組{link.number}(?!\\d)", chunk.text):
+        if value != link.number:  # a chunk that only mentions the 取組 (its 施策's table row, say)
+            if link.kind == "initiative":
                 lift = max(lift, ENTITY_LIFT * weight)
             continue
         if link.kind == "initiative" and chunk.kind == "sheet":
