@@ -60,13 +60,21 @@ class ParsedPlan:
 
 @dataclass(frozen=True)
 class Line:
+    """A line of text; a Markdown heading's marks are taken off and remembered in `marked`."""
+
     text: str
     page: int | None
+    marked: bool = False
+
+    @classmethod
+    def read(cls, text: str, page: int | None) -> Line:
+        heading = MARKDOWN_HEADING.match(text.strip())
+        return cls(heading[1].strip(), page, True) if heading else cls(text, page)
 
 
 def parse(pages: list[tuple[str, int | None]]) -> ParsedPlan:
     """Parse normalised page texts (text, page number) into units and plan entities."""
-    lines = [Line(text, page) for text, page in pages for text in text.split("\n")]
+    lines = [Line.read(text, page) for text, page in pages for text in text.split("\n")]
     plan = ParsedPlan()
     _parse_table(lines, plan)
     _Segmenter(lines, plan).run()
@@ -93,8 +101,7 @@ class _Segmenter:
     def __init__(self, lines: list[Line], plan: ParsedPlan) -> None:
         self.lines = [line for line in lines]
         self.plan = plan
-        first = next((line.text.strip() for line in lines if line.text.strip()), "")
-        self.title = heading[1].strip() if (heading := MARKDOWN_HEADING.match(first)) else first
+        self.title = next((line.text.strip() for line in lines if line.text.strip()), "")
         self.chapter = ""
         self.section = ""
         self.buffer: list[Line] = []
@@ -102,8 +109,15 @@ class _Segmenter:
         self.ids: dict[str, int | None] = {}
         self.carried: list[Line] = []
 
-    def _is_heading(self, text: str) -> bool:
-        return bool(CHAPTER.match(text) or SECTION.match(text) or MARKDOWN_HEADING.match(text)) or text == self.title
+    @staticmethod
+    def _is_field(text: str) -> bool:
+        """A line that belongs inside a sheet or 施策 page (a heading there does not end it)."""
+        fields = (INITIATIVE_LINE, OWNER, CONTENT, CURRENT_STATE, TARGET_STATE, INDICATOR_HEAD)
+        return any(pattern.match(text) for pattern in fields)
+
+    def _is_heading(self, line: Line) -> bool:
+        text = line.text.strip()
+        return line.marked or bool(CHAPTER.match(text) or SECTION.match(text)) or text == self.title
 
     # -- unit boundaries --
     def start(self, kind: str, **ids: int | None) -> None:
@@ -116,7 +130,7 @@ class _Segmenter:
         self.buffer = []
         if not content:
             return
-        if self.kind == "section" and all(self._is_heading(line.text.strip()) for line in content):
+        if self.kind == "section" and all(self._is_heading(line) for line in content):
             self.carried += content  # a heading alone is no unit: it opens the next one (with any before it)
             return
         content, self.carried = self.carried + content, []
@@ -171,9 +185,9 @@ class _Segmenter:
             elif (match := SECTION.match(text)) and self.kind in ("section", "table"):
                 self.start("section")
                 self.section = f"{match[1]}. {match[2].strip()}"
-            elif match := MARKDOWN_HEADING.match(text):
+            elif line.marked and not (self.kind in ("sheet", "measure") and self._is_field(text)):
                 self.start("section")
-                self.section = match[1].strip()
+                self.section = text
             elif (match := GOAL_LINE.match(text)) and self.kind == "table":
                 self.start("section")
             elif (match := GOAL_LINE.match(text)) and self.kind == "section" and "\t" not in line.text:

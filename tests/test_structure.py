@@ -287,3 +287,18 @@ def test_text_without_plan_structure_still_becomes_located_units() -> None:
     located = {unit.location: unit.text for unit in parsed.units}
     assert "紙の申請書を電子化したい。" in located["BPR相談会の記録 > 相談内容"]
     assert "ノーコードツールの活用を検討する。" in located["BPR相談会の記録 > 助言"]
+
+
+def test_a_markdown_sheet_is_a_sheet_whatever_its_heading_marks() -> None:
+    text = ("# BPR相談会の記録\n\n## 相談内容\n\n窓口の紙申請を手入力している。\n\n"
+            "# 施策9 AI・デジタル技術による業務変革\n\n## 取組13 BPRの推進\n\n担当 情報政策課\n行政改革推進課\n\n"
+            "## 取組内容\n■ 業務の流れを見直す\n\n## 現状\n紙で回覧している\n")
+    parsed = parse([(normalize(text), None)])
+    sheet = parsed.initiatives[13]
+    assert (sheet.title, sheet.measure, sheet.owners) == ("BPRの推進", 9, ("情報政策課", "行政改革推進課"))
+    assert (sheet.content, sheet.current_state) == ("■ 業務の流れを見直す", "紙で回覧している")
+    assert [(u.kind, u.location) for u in parsed.units] == [
+        ("section", "BPR相談会の記録 > 相談内容"),
+        ("sheet", "BPR相談会の記録 > 施策9 > 取組13"),
+    ]
+    assert "#" not in "".join(u.text for u in parsed.units)
