@@ -592,6 +592,12 @@ def launch(app: "gr.Blocks", settings: Settings, **options: Any) -> Any:
 def serve(settings: Settings) -> None:
     """Create the one Assistant of this process, open the index, and serve the UI until interrupted."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    # Files gradio serves (session records hold staff's questions) go to a folder only this user can read,
+    # not the shared /tmp/gradio.
+    cache = settings.index_dir / "ui-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    cache.chmod(0o700)
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(cache))
     with ThreadPoolExecutor(max_workers=1) as pool:
         loading = pool.submit(_load_assistant, settings)  # the model and index load while gradio imports
         import gradio  # noqa: F401
