@@ -56,7 +56,7 @@ def write_report(report_dir: Path, *, questions_file: Path, totals: dict[str, fl
     lines = [
         f"# Eval report {stamp}",
         "",
-        f"Questions: `{questions_file}` ({len(results)})",
+        f"Questions: `{_shown(questions_file)}` ({len(results)})",
         "",
         "```",
         table(totals, baseline, previous),
@@ -81,8 +81,16 @@ def write_report(report_dir: Path, *, questions_file: Path, totals: dict[str, fl
     path = report_dir / f"report-{stamp}.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with (report_dir / HISTORY).open("a", encoding="utf-8") as history:
-        history.write(json.dumps({"time": stamp, "questions": str(questions_file), "totals": totals}) + "\n")
+        history.write(json.dumps({"time": stamp, "questions": _shown(questions_file), "totals": totals}) + "\n")
     return path
+
+
+def _shown(path: Path) -> str:
+    """A path as a person reads it: relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _chart(path: Path, totals: dict[str, float], categories: dict[str, float],
@@ -97,19 +105,25 @@ def _chart(path: Path, totals: dict[str, float], categories: dict[str, float],
         left.bar([p + width / 2 for p in positions], [baseline_categories.get(n, 0.0) for n in names], width=width,
                  label="baseline", color="#a0aec0")
     left.set_xticks(list(positions), names, rotation=35, ha="right")
-    left.set_ylim(0, 1.05)
+    left.set_ylim(0, 1.22)
+    left.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     left.set_title("Answered right per category")
-    left.legend(loc="lower right")
+    left.legend(loc="upper center", ncol=2, frameon=False)
     metrics = [m for m in HEADLINE if "ms" not in m]
     if previous:
         changes = [totals.get(m, 0.0) - previous.get(m, 0.0) for m in metrics]
         colours = ["#2f855a" if (c >= 0) != (m == "false_abstention_rate") else "#c53030" for m, c in zip(metrics, changes)]
-        right.barh(metrics, changes, color=colours)
+        bars = right.barh(metrics, changes, color=colours)
         right.axvline(0, color="black", linewidth=0.8)
+        right.bar_label(bars, labels=[f"{c:+.3f}" for c in changes], padding=3)
+        limit = max(0.05, *(abs(c) for c in changes)) * 1.6
+        right.set_xlim(-limit, limit)
         right.set_title("Change since the previous run")
     else:
-        right.barh(metrics, [totals.get(m, 0.0) for m in metrics], color="#2b6cb0")
-        right.set_xlim(0, 1.05)
+        values = [totals.get(m, 0.0) for m in metrics]
+        bars = right.barh(metrics, values, color="#2b6cb0")
+        right.bar_label(bars, labels=[f"{v:.3f}" for v in values], padding=3)
+        right.set_xlim(0, 1.2)
         right.set_title("Totals (no previous run saved)")
     figure.tight_layout()
     figure.savefig(path, dpi=100)
