@@ -6,67 +6,22 @@ Screenshots go to test-artifacts/browser/ (chat.png, explorer.png, consult.png) 
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "test-artifacts" / "browser"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+from browsing import ANSWER_TIMEOUT_MS, ARTIFACTS, BROWSER_MARKS, ask, chromium, opened, wait_for_reply
+from serve_subprocess import clean_env, served, taito_dx
+
 QUESTION = "which section owns analog regulation review?"
 PROBLEM = "窓口で紙の申請を手入力している"
-ANSWER_TIMEOUT_MS = 60_000
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (scripts/dev-setup installs it)"),
-]
-
-
-def _free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _taito_dx() -> list[str]:
-    script = Path(sys.executable).with_name("taito-dx")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "taito_dx.cli"]
-
-
-def _clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAITO_DX_", "CHROMA_"))}
-    env.update(ANONYMIZED_TELEMETRY="False", GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
-    return env
-
-
-def _wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout_s: float = 240) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"taito-dx serve exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"no HTTP 200 from {url} within {timeout_s}s:\n{log.read_text(errors='replace')}")
+pytestmark = BROWSER_MARKS
 
 
 @dataclass(frozen=True)
@@ -80,77 +35,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`taito-dx ingest` then `taito-dx serve` on a free port; always terminated afterwards."""
     work = tmp_path_factory.mktemp("browser")
     index_dir = work / "index"
-    env = _clean_env()
-    ingest = subprocess.run(_taito_dx() + ["ingest", "--index-dir", str(index_dir)], env=env, cwd=work,
+    ingest = subprocess.run(taito_dx() + ["ingest", "--index-dir", str(index_dir)], env=clean_env(), cwd=work,
                             capture_output=True, text=True, timeout=600)
     assert ingest.returncode == 0, f"taito-dx ingest failed:\n{ingest.stdout}\n{ingest.stderr}"
-    port = _free_port()
-    log = work / "serve.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            _taito_dx() + ["serve", "--port", str(port), "--index-dir", str(index_dir)],
-            stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=work,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        _wait_for_http(url, process, log)
-        yield Server(url, index_dir)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+    with served(index_dir, work) as running:
+        yield Server(running.url, index_dir)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as running:
+        yield running
 
 
 @pytest.fixture
 def page(browser, server: Server) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="ja-JP")
-    page = context.new_page()
-    page.set_default_timeout(ANSWER_TIMEOUT_MS)
-    page.goto(server.url)
-    page.locator("#question textarea").wait_for()
-    try:
+    with opened(browser, server.url, accept_downloads=True) as page:
         yield page
-    finally:
-        context.close()
-
-
-ANSWERED = """(before) => {
-    const replies = document.querySelectorAll('#chatbot [data-testid=bot]').length;
-    const status = document.querySelector('#chatbot [data-testid=status-tracker]');
-    return replies > before && (!status || status.classList.contains('hide'));
-}"""
-
-
-def _replies(page) -> int:
-    return page.locator("#chatbot [data-testid=bot]").count()
-
-
-def _wait_for_reply(page, before: int) -> None:
-    """Until the assistant has replied once more and the reply has finished streaming."""
-    page.wait_for_function(ANSWERED, arg=before, timeout=ANSWER_TIMEOUT_MS)
-
-
-def _ask(page, question: str) -> None:
-    before = _replies(page)
-    box = page.locator("#question textarea")
-    box.fill(question)
-    box.press("Enter")
-    _wait_for_reply(page, before)
 
 
 def test_staff_member_asks_explores_consults_and_keeps_the_record(page) -> None:
@@ -162,7 +63,7 @@ def test_staff_member_asks_explores_consults_and_keeps_the_record(page) -> None:
     expect(page.locator("#chatbot")).to_contain_text("取組12の担当はどこですか？")
 
     # Chat: the answer names both owners; the sources panel cites 取組12 with its evidence.
-    _ask(page, QUESTION)
+    ask(page, QUESTION)
     sources = page.locator("#sources")
     expect(sources).to_contain_text("取組12", timeout=ANSWER_TIMEOUT_MS)
     expect(sources).to_contain_text("情報政策課")
@@ -222,12 +123,12 @@ def test_examples_abstention_feedback_markup_and_refusals(page, server: Server) 
 
     # An example question on the first screen asks itself when clicked.
     bot.get_by_text("計画期間は？", exact=True).click()
-    _wait_for_reply(page, 0)
+    wait_for_reply(page, 0)
     expect(sources).to_contain_text("計画期間", timeout=ANSWER_TIMEOUT_MS)
     expect(sources).to_contain_text("[1]")
 
     # Something the plan does not say is marked as such.
-    _ask(page, "区長の名前は？")
+    ask(page, "区長の名前は？")
     expect(bot).to_contain_text("計画に記載なし", timeout=ANSWER_TIMEOUT_MS)
     expect(bot).to_contain_text("計画には記載がありません")
     expect(sources.locator(".abstain-note")).to_be_visible()
@@ -243,7 +144,7 @@ def test_examples_abstention_feedback_markup_and_refusals(page, server: Server) 
     assert records[-1]["rating"] == "up" and records[-1]["question"] == "区長の名前は？"
 
     # Markup typed into a question is shown as text, never rendered.
-    _ask(page, "<img src=x onerror=alert(1)><b>計画期間</b>は？ **強調**")
+    ask(page, "<img src=x onerror=alert(1)><b>計画期間</b>は？ **強調**")
     expect(bot).to_contain_text("<img src=x onerror=alert(1)><b>計画期間</b>は？ **強調**")
     expect(sources).to_contain_text("[1]", timeout=ANSWER_TIMEOUT_MS)
     assert bot.locator("img[src='x']").count() == 0
@@ -251,8 +152,8 @@ def test_examples_abstention_feedback_markup_and_refusals(page, server: Server) 
     assert bot.locator("strong", has_text="強調").count() == 0
 
     # An over-long question gets a polite refusal, and the page keeps working.
-    _ask(page, "あ" * 2100)
+    ask(page, "あ" * 2100)
     expect(bot).to_contain_text("質問が長すぎます", timeout=ANSWER_TIMEOUT_MS)
     page.screenshot(path=str(ARTIFACTS / "refusal.png"), full_page=True)
-    _ask(page, "取組12の担当はどこですか？")
+    ask(page, "取組12の担当はどこですか？")
     expect(bot).to_contain_text("情報政策課、総務課", timeout=ANSWER_TIMEOUT_MS)

@@ -12,19 +12,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from browsing import ANSWER_TIMEOUT_MS, ARTIFACTS, BROWSER_MARKS, REPO, ask, chromium, opened
 from serve_subprocess import Served, clean_env, served, taito_dx
 
-REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "test-artifacts" / "browser"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-ANSWER_TIMEOUT_MS = 60_000
 
 IMG = '<img src=x onerror="window.__pwned=1">'
 SCRIPT = "<script>window.__pwned=2</script>"
@@ -52,11 +46,7 @@ SHEET = f"""施策9 AI・デジタル技術による業務変革
 QUESTION = "取組13の取組内容は？"
 PROBLEM = "業務手順が紙と押印を前提としている"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM} (scripts/dev-setup installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 # What the tricks would leave behind in the page had any of them been taken as markup.
 DAMAGE = """() => {
@@ -94,42 +84,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as running:
+        yield running
 
 
 @pytest.fixture
 def page(browser, server: Served) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="ja-JP")
-    page = context.new_page()
-    page.set_default_timeout(ANSWER_TIMEOUT_MS)
-    page.goto(server.url)
-    page.locator("#question textarea").wait_for()
-    try:
+    with opened(browser, server.url) as page:
         yield page
-    finally:
-        context.close()
-
-
-ANSWERED = """(before) => {
-    const replies = document.querySelectorAll('#chatbot [data-testid=bot]').length;
-    const status = document.querySelector('#chatbot [data-testid=status-tracker]');
-    return replies > before && (!status || status.classList.contains('hide'));
-}"""
-
-
-def _ask(page, question: str) -> None:
-    before = page.locator("#chatbot [data-testid=bot]").count()
-    box = page.locator("#question textarea")
-    box.fill(question)
-    box.press("Enter")
-    page.wait_for_function(ANSWERED, arg=before, timeout=ANSWER_TIMEOUT_MS)
 
 
 def _shows_the_tricks_as_text(expect, region) -> None:
@@ -148,7 +110,7 @@ def test_markup_in_a_document_is_shown_as_text_and_never_runs(page, server: Serv
     page.on("request", lambda request: fetched_x.append(request.url) if request.url.rstrip("/").endswith("/x") else None)
 
     # Chat: the answer quotes the sheet's 取組内容, and the sources panel cites the hostile document.
-    _ask(page, QUESTION)
+    ask(page, QUESTION)
     bot, sources = page.locator("#chatbot"), page.locator("#sources")
     expect(sources).to_contain_text("bpr-sheet.md", timeout=ANSWER_TIMEOUT_MS)
     expect(sources).to_contain_text("取組13")
