@@ -17,9 +17,3 @@ def cite(chunk: Chunk, *facts: str) -> Citation | None:
         chunk_id=chunk.id,
         highlights=tuple(dict.fromkeys(fact for fact in facts if fact)),
     )
-
-
-def location_label(citation: Citation) -> str:
-    """How a citation is named in answer text: location, and page where known."""
-    page = f", p.{citation.page}" if citation.page else ""
-    return f"{citation.source}{page} — {citation.location}"

@@ -24,7 +24,6 @@ from typing import Any, Iterator
 from taito_dx.errors import ConfigError, IndexLockedError, NoIndexError
 from taito_dx.models import Chunk
 from taito_dx.registry import PlanRegistry
-from taito_dx.settings import Settings
 
 KEEP_GENERATIONS = 2
 
@@ -170,10 +169,6 @@ class IndexDir:
 
 def remove_generation(generation: Generation) -> None:
     shutil.rmtree(generation.path, ignore_errors=True)
-
-
-def index_dir(settings: Settings) -> IndexDir:
-    return IndexDir(settings.index_dir)
 
 
 def _fsync_tree(path: Path) -> None:

@@ -35,9 +35,6 @@ class PlanRegistry:
     def initiatives_of(self, measure: int) -> list[Initiative]:
         return sorted((i for i in self.initiatives.values() if i.measure == measure), key=lambda i: i.number)
 
-    def measures_of(self, goal: int) -> list[Measure]:
-        return sorted((m for m in self.measures.values() if m.goal == goal), key=lambda m: m.number)
-
     def to_json(self) -> str:
         data = {
             "goals": [asdict(g) for g in sorted(self.goals.values(), key=lambda g: g.number)],
