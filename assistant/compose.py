@@ -53,17 +53,18 @@ class ExtractiveAnswerer:
 
     def answer(self, intent: Intent, links: Links, retrieval: Retrieval, index: OpenGeneration,
                query_vector: np.ndarray) -> Answer:
+        """Registry facts when the question asks an entity's attribute, else the answering passage, else abstain."""
         lang = intent.language
         topic = _topic(links)
         if intent.answer_type and not any(
             evidence_has_type(intent.answer_type, scored.chunk.text, self.tokenizer) for scored in retrieval.chunks
         ):
-            return self._abstain(lang, retrieval, index, topic)
-        parts = _registry_parts(intent, links, index, lang, self._facts_wanted(intent))
+            return self._abstain(lang, retrieval, topic)
+        parts = _registry_parts(intent, links, index, lang, set(intent.attributes))
         if parts:
             return _assemble(parts, lang, retrieval, topic)
         if not links.items and retrieval.best_dense < MIN_DENSE and retrieval.best_keyword < MIN_KEYWORD:
-            return self._abstain(lang, retrieval, index, topic)
+            return self._abstain(lang, retrieval, topic)
         lead = self._section_lead(intent, links, index, lang, retrieval, topic)
         return lead or self._passage_answer(intent, retrieval, index, query_vector, lang, topic)
 
@@ -92,10 +93,8 @@ class ExtractiveAnswerer:
         return None
 
     @staticmethod
-    def _facts_wanted(intent: Intent) -> set[str]:
-        return set(intent.attributes)
-
-    def _abstain(self, lang: str, retrieval: Retrieval, index: OpenGeneration, topic: str | None) -> Answer:
+    def _abstain(lang: str, retrieval: Retrieval, topic: str | None) -> Answer:
+        """'The plan does not say', pointing to (and citing) the closest passage retrieved."""
         closest = retrieval.chunks[0].chunk if retrieval.chunks else None
         text = phrase(lang, "not_stated")
         citations: tuple[Citation, ...] = ()
