@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from assistant.session_record import SessionRecord
+from assistant.phrases import phrase
 from taito_dx.errors import ConfigError, QuestionError, TaitoDxError
 from taito_dx.models import Answer, Chunk, Citation, Turn
 from taito_dx.settings import Settings
@@ -52,32 +53,9 @@ EXPLORER_HEADERS = ["取組", "取組名", "施策", "目標", "担当", "評価
 STREAM_STEPS = 24
 STREAM_DELAY_S = 0.015
 
-# Sentences the UI itself says, in the language of the question they answer.
-UI_TEXT: dict[str, dict[str, str]] = {
-    "sources": {"ja": "出典", "en": "Sources"},
-    "sources_empty": {"ja": "質問すると、回答の根拠となる計画書の記載がここに表示されます。",
-                      "en": "Ask a question: the passages of the plan behind the answer appear here."},
-    "no_sources": {"ja": "この回答に出典はありません。", "en": "This answer cites no source."},
-    "abstained": {"ja": "計画に記載なし", "en": "The plan does not say"},
-    "abstained_note": {"ja": "計画書にはこの質問に答える記載がありません。参考として最も近い記載を示します。",
-                       "en": "The plan has nothing that answers this. The closest passage is shown for reference."},
-    "document": {"ja": "資料", "en": "Document"},
-    "page": {"ja": "ページ", "en": "Page"},
-    "refused": {"ja": "ご質問を受け付けられませんでした", "en": "The question could not be taken"},
-    "empty": {"ja": "質問を入力してください。 / Please type a question.", "en": "Please type a question."},
-    "failed": {"ja": "回答できませんでした: {error}", "en": "No answer could be given: {error}"},
-    "consult_problem": {"ja": "相談内容", "en": "Problem"},
-    "consult_owner": {"ja": "担当", "en": "Owner"},
-    "consult_no_owner": {"ja": "計画に記載なし（取組シートが資料にありません）",
-                         "en": "not stated in the plan (its sheet is not in the documents)"},
-    "consult_indicator": {"ja": "評価指標（施策）", "en": "Indicator (measure)"},
-    "consult_cited": {"ja": "出典", "en": "Sources"},
-}
-
-
 def ui_text(lang: str, key: str, **values: str) -> str:
-    frames = UI_TEXT[key]
-    return frames.get(lang, frames["ja"]).format(**values)
+    """A sentence the UI itself says (kept with the others in assistant/phrases.py, under "ui_")."""
+    return phrase(lang, f"ui_{key}", **values)
 
 
 def language_of(text: str) -> str:

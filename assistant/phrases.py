@@ -109,6 +109,25 @@ PHRASES: dict[str, dict[str, str]] = {
         "ja": "質問を入力してください。",
         "en": "Please type a question.",
     },
+    # What the chat UI itself says.
+    "ui_sources": {"ja": "出典", "en": "Sources"},
+    "ui_sources_empty": {"ja": "質問すると、回答の根拠となる計画書の記載がここに表示されます。",
+                      "en": "Ask a question: the passages of the plan behind the answer appear here."},
+    "ui_no_sources": {"ja": "この回答に出典はありません。", "en": "This answer cites no source."},
+    "ui_abstained": {"ja": "計画に記載なし", "en": "The plan does not say"},
+    "ui_abstained_note": {"ja": "計画書にはこの質問に答える記載がありません。参考として最も近い記載を示します。",
+                       "en": "The plan has nothing that answers this. The closest passage is shown for reference."},
+    "ui_document": {"ja": "資料", "en": "Document"},
+    "ui_page": {"ja": "ページ", "en": "Page"},
+    "ui_refused": {"ja": "ご質問を受け付けられませんでした", "en": "The question could not be taken"},
+    "ui_empty": {"ja": "質問を入力してください。 / Please type a question.", "en": "Please type a question."},
+    "ui_failed": {"ja": "回答できませんでした: {error}", "en": "No answer could be given: {error}"},
+    "ui_consult_problem": {"ja": "相談内容", "en": "Problem"},
+    "ui_consult_owner": {"ja": "担当", "en": "Owner"},
+    "ui_consult_no_owner": {"ja": "計画に記載なし（取組シートが資料にありません）",
+                         "en": "not stated in the plan (its sheet is not in the documents)"},
+    "ui_consult_indicator": {"ja": "評価指標（施策）", "en": "Indicator (measure)"},
+    "ui_consult_cited": {"ja": "出典", "en": "Sources"},
 }
 
 
