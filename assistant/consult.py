@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 MEASURE_SHARE = 0.6
 # Weight of the 取組 title's cosine similarity to the problem (fused retrieval scores are ~0.015-0.05).
 TITLE_WEIGHT = 0.05
-# Below both, nothing retrieved is about the problem: say so instead of guessing.
-MIN_DENSE = 0.18
+# Below both, nothing retrieved is about the problem: say so instead of guessing. (Off-topic problems meet the
+# chunk vectors, means of sentence vectors, at up to ~0.21; work problems of the plan's at ~0.29 and more.)
+MIN_DENSE = 0.25
 MIN_KEYWORD = 0.5
 # Passages read per consultation, and 取組 suggested at most.
 PASSAGES = 10

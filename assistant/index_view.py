@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter, defaultdict
 import threading
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -23,6 +24,7 @@ from taito_dx.models import Chunk
 from taito_dx.registry import PlanRegistry
 from taito_dx.settings import Settings
 from taito_dx.store import VectorStore, chroma_client
+from taito_dx.vectors import PartVectors
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ class OpenGeneration:
     registry: PlanRegistry
     keyword: KeywordIndex
     vectors: VectorStore
+    parts: PartVectors
     entity_labels: list[tuple[str, int, str]]
     entity_vectors: np.ndarray
     entity_tokens: list[frozenset[str]]
@@ -47,9 +50,9 @@ class OpenGeneration:
     sections: list[str]
     entity_chunks: dict[tuple[str, int], tuple[str, ...]]
 
-    def mask(self, predicate: object) -> np.ndarray:
+    def mask(self, predicate: Callable[[Chunk], bool]) -> np.ndarray:
         """Boolean mask over the keyword index's ids for chunks passing `predicate`."""
-        return np.array([predicate(self.chunks[chunk_id]) for chunk_id in self.keyword.ids])  # type: ignore[operator]
+        return np.array([predicate(self.chunks[chunk_id]) for chunk_id in self.keyword.ids])
 
 
 class IndexView:
@@ -79,6 +82,9 @@ class IndexView:
 
     def _load(self, generation: Generation) -> OpenGeneration:
         manifest = generation.manifest()
+        if not generation.is_current_layout():
+            raise ConfigError(f"the index at {self.settings.index_dir} was written by an older version of taito-dx: "
+                              "re-run `taito-dx ingest`")
         configured = model_id(self.settings.embedding_model)
         if manifest["embedding_model"] != configured:
             raise ConfigError(
@@ -105,7 +111,8 @@ class IndexView:
             order=[chunk.id for chunk in chunk_list],
             registry=registry,
             keyword=KeywordIndex.load(generation.keyword_dir),
-            vectors=VectorStore(client, generation.collection, self.embedder),
+            vectors=VectorStore(client, generation.collection),
+            parts=generation.part_vectors(),
             entity_labels=labels,
             entity_vectors=vectors.reshape(len(labels), -1) if labels else np.zeros((0, 1), dtype=np.float32),
             entity_tokens=tokens,

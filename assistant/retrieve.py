@@ -59,12 +59,14 @@ class HybridRetriever:
         where: dict[str, Any] | None = None,
         links: Links | None = None,
     ) -> Retrieval:
-        hits = index.vectors.search(query_vector.tolist(), 2 * CANDIDATES, where)
+        allowed = {chunk_id for chunk_id, chunk in index.chunks.items() if _matches(chunk, where)} if where else None
+        hits = sorted(index.vectors.search(query_vector, 2 * CANDIDATES, where)
+                      + index.parts.search(query_vector, 2 * CANDIDATES, allowed), key=lambda hit: -hit.similarity)
         dense: dict[str, float] = {}
-        for hit in hits:  # a chunk ranks where its best entry (itself or one of its sentences) ranks
+        for hit in hits[:2 * CANDIDATES]:  # a chunk ranks where its best match (itself or a sentence of it) ranks
             dense.setdefault(hit.chunk_id, hit.similarity)
-        allowed = index.mask(lambda chunk: _matches(chunk, where)) if where else None
-        keyword = index.keyword.search(self.tokenizer(question), CANDIDATES, allowed)
+        mask = index.mask(lambda chunk: chunk.id in allowed) if allowed is not None else None
+        keyword = index.keyword.search(self.tokenizer(question), CANDIDATES, mask)
         scores: dict[str, float] = {}
         dense_rank: dict[str, int] = {}
         keyword_rank: dict[str, int] = {}

@@ -133,11 +133,13 @@ def _progress() -> Callable[[str, int, int], None]:
 
 
 def ensure_index(settings: Settings) -> None:
-    """Build the index from the shipped corpus when there is none yet."""
+    """Build the index from the shipped corpus when there is none yet (or only one this code cannot read)."""
     from taito_dx.index import IndexDir
 
-    if IndexDir(settings.index_dir).current() is None:
-        print(f"No index at {settings.index_dir} yet: ingesting {', '.join(map(str, settings.corpus))} first.",
+    current = IndexDir(settings.index_dir).current()
+    if current is None or not current.is_current_layout():
+        why = "No index" if current is None else "An index of an older version of taito-dx"
+        print(f"{why} at {settings.index_dir}: ingesting {', '.join(map(str, settings.corpus))} first.",
               file=sys.stderr)
         from ingest.pipeline import run
 

@@ -3,7 +3,8 @@
 Layout under the index directory:
     CURRENT                 name of the generation readers use (replaced atomically)
     ingest.lock             held by the one running ingest
-    generations/<name>/     chroma/, keyword/, chunks.jsonl, registry.json, manifest.json
+    generations/<name>/     chroma/, keyword/, vectors.npy + vectors.json, chunks.jsonl, registry.json,
+                            manifest.json
 
 An ingest writes a new generation beside the current one and switches CURRENT last,
 so a reader (or a killed ingest) only ever sees a complete generation.
@@ -24,8 +25,11 @@ from typing import Any, Iterator
 from taito_dx.errors import ConfigError, IndexLockedError, NoIndexError
 from taito_dx.models import Chunk
 from taito_dx.registry import PlanRegistry
+from taito_dx.vectors import PartVectors
 
 KEEP_GENERATIONS = 2
+# The generation layout this code writes and reads (recorded in each manifest as "version").
+LAYOUT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,14 @@ class Generation:
     @property
     def keyword_dir(self) -> Path:
         return self.path / "keyword"
+
+    @property
+    def vectors_file(self) -> Path:
+        return self.path / "vectors.npy"
+
+    @property
+    def vector_keys_file(self) -> Path:
+        return self.path / "vectors.json"
 
     @property
     def chunks_file(self) -> Path:
@@ -71,6 +83,13 @@ class Generation:
 
     def registry(self) -> PlanRegistry:
         return PlanRegistry.load(self.registry_file)
+
+    def part_vectors(self) -> PartVectors:
+        return PartVectors.load(self.vectors_file, self.vector_keys_file)
+
+    def is_current_layout(self) -> bool:
+        """Whether this code wrote the generation (an older layout must be ingested again)."""
+        return self.manifest().get("version") == LAYOUT_VERSION
 
 
 class IndexDir:

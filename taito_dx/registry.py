@@ -35,18 +35,16 @@ class PlanRegistry:
     def initiatives_of(self, measure: int) -> list[Initiative]:
         return sorted((i for i in self.initiatives.values() if i.measure == measure), key=lambda i: i.number)
 
-    def to_json(self) -> str:
-        data = {
+    def to_dict(self) -> dict[str, Any]:
+        return {
             "goals": [asdict(g) for g in sorted(self.goals.values(), key=lambda g: g.number)],
             "measures": [asdict(m) for m in sorted(self.measures.values(), key=lambda m: m.number)],
             "initiatives": [asdict(i) for i in sorted(self.initiatives.values(), key=lambda i: i.number)],
             "evidence": self.evidence,
         }
-        return json.dumps(data, ensure_ascii=False, indent=1)
 
     @classmethod
-    def from_json(cls, text: str) -> PlanRegistry:
-        data = json.loads(text)
+    def from_dict(cls, data: dict[str, Any]) -> PlanRegistry:
         return cls(
             goals={g["number"]: Goal(**g) for g in data["goals"]},
             measures={m["number"]: _measure(m) for m in data["measures"]},
@@ -55,11 +53,11 @@ class PlanRegistry:
         )
 
     def save(self, path: Path) -> None:
-        path.write_text(self.to_json(), encoding="utf-8")
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> PlanRegistry:
-        return cls.from_json(path.read_text(encoding="utf-8"))
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _measure(data: dict[str, Any]) -> Measure:

@@ -38,12 +38,13 @@ def locked_message(holder_pid: int, index: Path) -> str:
 
 
 def assert_consistent(generation: Generation) -> None:
-    """Manifest, chunks.jsonl, keyword index and Chroma hold the same chunks."""
+    """Manifest, chunks.jsonl, keyword index, Chroma and the part vectors hold the same chunks."""
     ids = generation.manifest()["chunk_ids"]
     assert [chunk.id for chunk in generation.chunks()] == ids
     assert sorted(KeywordIndex.load(generation.keyword_dir).ids) == sorted(ids)
-    stored = chroma_client(path=generation.chroma_dir).get_collection(generation.collection).get(include=["metadatas"])
-    assert {meta["chunk_id"] for meta in stored["metadatas"] if meta["sentence"] == -1} == set(ids)
+    stored = chroma_client(path=generation.chroma_dir).get_collection(generation.collection).get(include=[])
+    assert set(stored["ids"]) == set(ids)
+    assert {chunk_id for chunk_id, _ in generation.part_vectors().keys} == set(ids)
 
 
 @pytest.fixture(scope="module")

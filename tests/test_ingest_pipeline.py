@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.pipeline import IngestReport, run
@@ -23,6 +24,7 @@ from taito_dx.index import Generation, IndexDir
 from taito_dx.keyword import JapaneseTokenizer, KeywordIndex
 from taito_dx.registry import PlanRegistry
 from taito_dx.settings import REPO_CORPUS, Settings
+from taito_dx.sentences import sentences
 from taito_dx.store import chroma_client
 
 SUMMARY_KEYS = {"documents", "chunks", "embedded", "unchanged", "removed", "seconds"}
@@ -106,18 +108,35 @@ def test_chroma_holds_each_chunk_with_its_metadata(corpus_settings: Settings) ->
     sheet = next(chunk for chunk in generation.chunks() if chunk.location == "第2章 > 目標2 > 施策9 > 取組12")
     collection = chroma_client(path=generation.chroma_dir).get_collection(generation.collection)
 
-    stored = collection.get(ids=[sheet.id], include=["metadatas", "documents", "embeddings"])
+    stored = collection.get(ids=[sheet.id], include=["metadatas", "embeddings"])
 
     metadata = stored["metadatas"][0]
     assert metadata["source"] == "taito-dx-plan-interim-summary.txt"
     assert metadata["location"] == "第2章 > 目標2 > 施策9 > 取組12"
-    assert (metadata["chunk_id"], metadata["sentence"], metadata["initiative"]) == (sheet.id, -1, 12)
-    assert stored["documents"][0] == sheet.search_text
+    assert (metadata["kind"], metadata["goal"], metadata["measure"], metadata["initiative"]) == ("sheet", 2, 9, 12)
     assert len(stored["embeddings"][0]) == 512
-    # every chunk is in Chroma, with its sentences beside it
-    ids = chroma_ids(generation)
-    assert set(generation.manifest()["chunk_ids"]) <= ids
-    assert any(entry.startswith(f"{sheet.id}:") for entry in ids)
+    # Chroma holds exactly the chunks; their sentences are in the generation's part vectors
+    assert chroma_ids(generation) == set(generation.manifest()["chunk_ids"])
+
+
+def test_a_chunk_vector_is_the_mean_of_its_sentence_vectors(corpus_settings: Settings, assistant) -> None:
+    generation = current(corpus_settings)
+    sheet = next(chunk for chunk in generation.chunks() if chunk.location == "第2章 > 目標2 > 施策9 > 取組12")
+    table = generation.part_vectors()
+    rows = [row for row, (chunk_id, _) in enumerate(table.keys) if chunk_id == sheet.id]
+    texts = [table.texts[row] for row in rows]
+    assert texts == sentences(sheet.text)
+    assert "担当 情報政策課" in texts
+    # one row per sentence of every chunk
+    assert sum(1 for _, number in table.keys if number != -1) == sum(len(sentences(c.text)) for c in generation.chunks())
+
+    mean = table.matrix[rows].mean(axis=0)
+    stored = chroma_client(path=generation.chroma_dir).get_collection(generation.collection).get(
+        ids=[sheet.id], include=["embeddings"])["embeddings"][0]
+    assert np.allclose(stored, mean / np.linalg.norm(mean), atol=1e-5)
+    # the saved vectors are the model's own vectors of those texts
+    fresh = np.array(assistant.embedder.embed_documents(texts[-3:]), dtype=np.float32)
+    assert np.allclose(fresh, table.matrix[rows[-3:]], atol=1e-4)
 
 
 def test_registry_holds_the_plan_and_points_at_its_evidence(corpus_settings: Settings) -> None:
@@ -361,18 +380,18 @@ def test_progress_is_reported_per_stage(corpus: Path, settings: Settings) -> Non
 
     run([corpus], settings, progress=lambda stage, done, total: seen.append((stage, done, total)))
 
-    stages = {stage for stage, _, _ in seen}
-    assert {"read", "embed", "keywords"} <= stages
+    assert [stage for stage, _, _ in seen] == ["read", "read", "embed"]
     assert ("read", 2, 2) in seen
+    assert seen[-1][1] == seen[-1][2] > 0  # embedding (and writing) reported done, chunk by chunk
 
 
 # -- the command line ---------------------------------------------------------------------------
 
 
-def taito_dx(*args: str) -> subprocess.CompletedProcess[str]:
+def taito_dx(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     script = Path(sys.executable).with_name("taito-dx")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "taito_dx.cli"]
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", **(env or {})}
     return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=300)
 
 
@@ -416,3 +435,28 @@ def test_cli_ingest_of_nothing_readable_says_so_without_a_traceback(tmp_path: Pa
 def test_default_corpus_is_the_shipped_one() -> None:
     assert (REPO_CORPUS / "taito-dx-plan-interim-summary.txt").is_file()
     assert Settings.load(env={}).corpus == (REPO_CORPUS,)
+
+
+def test_an_index_written_by_an_older_version_is_rebuilt_not_misread(corpus: Path, ingested: IngestReport,
+                                                                    settings: Settings) -> None:
+    from assistant.assistant import Assistant
+    from taito_dx.errors import ConfigError
+
+    # What the previous release left: manifest version 1, sentences in Chroma, no vectors file.
+    old = current(settings)
+    manifest = old.manifest() | {"version": 1}
+    old.manifest_file.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    old.vectors_file.unlink()
+    old.vector_keys_file.unlink()
+
+    with pytest.raises(ConfigError, match="older version of taito-dx: re-run `taito-dx ingest`"):
+        Assistant(settings).ask("転記作業の自動化には何を使う？")
+
+    done = taito_dx("ask", "転記作業の自動化には何を使う？", "--json", "--index-dir", str(settings.index_dir),
+                    env={"TAITO_DX_CORPUS": str(corpus)})
+    assert done.returncode == 0, done.stderr
+    assert f"An index of an older version of taito-dx at {settings.index_dir}: ingesting" in done.stderr
+    assert "RPAで転記作業を自動化する" in json.loads(done.stdout)["answer"]
+    rebuilt = current(settings)
+    assert rebuilt.name != old.name and rebuilt.is_current_layout()
+    assert rebuilt.part_vectors().keys  # everything embedded again: nothing reused from the old layout

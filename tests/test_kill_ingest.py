@@ -93,10 +93,9 @@ def assert_consistent(generation: Generation, settings: Settings) -> set[str]:
     assert sorted(KeywordIndex.load(generation.keyword_dir).ids) == sorted(ids)
     assert {chunk_id for entry in manifest["files"].values() for chunk_id in entry["chunks"]} == set(ids)
     client = chroma_client(path=generation.chroma_dir, host=settings.chroma_host, port=settings.chroma_port)
-    stored = client.get_collection(generation.collection).get(include=["metadatas"])
-    whole = {meta["chunk_id"] for meta in stored["metadatas"] if meta["sentence"] == -1}
-    assert whole == set(ids)
-    assert {meta["chunk_id"] for meta in stored["metadatas"]} <= set(ids)
+    assert set(client.get_collection(generation.collection).get(include=[])["ids"]) == set(ids)
+    table = generation.part_vectors()
+    assert {chunk_id for chunk_id, _ in table.keys} == set(ids) and len(table.keys) == len(table.matrix)
     assert generation.registry().initiatives
     return set(ids)
 
