@@ -353,14 +353,18 @@ class Handlers:
             return
         chat.append({"role": "user", "content": chat_text(message)})
         chat.append({"role": "assistant", "content": ""})
+        # The question box is emptied once, with the first piece: what is typed while the answer streams
+        # stays there (and is asked next: the box's submit runs its last trigger after this one).
+        cleared = ""
         for prefix in stream_prefixes(answer.text):
             chat[-1] = {"role": "assistant", "content": answer_message(answer, lang, prefix)}
-            yield chat, gr.skip(), "", gr.skip(), gr.skip(), gr.skip()
+            yield chat, gr.skip(), cleared, gr.skip(), gr.skip(), gr.skip()
+            cleared = gr.skip()
             time.sleep(STREAM_DELAY_S)
         turns = session.turns + (Turn(message, answer),)
         session = replace(session, turns=turns, record=session.record.add_answer(message, answer),
                           message_turns=session.message_turns + ((len(chat) - 1, len(turns) - 1),))
-        yield (chat, sources_html(answer.citations, lang, abstained=answer.abstained), "", session,
+        yield (chat, sources_html(answer.citations, lang, abstained=answer.abstained), gr.skip(), session,
                *self._downloads(session.record))
 
     def respond_example(self, chat: list[dict[str, Any]] | None, session: ChatSession | None,
@@ -526,8 +530,10 @@ def build_app(assistant: "Assistant", settings: Settings) -> "gr.Blocks":
                 consult_result = gr.HTML("", elem_id="consult-result")
 
         chat_outputs = [chatbot, sources, question, session, chat_download, consult_download]
-        question.submit(handlers.respond, [question, chatbot, session], chat_outputs, api_name="ask")
-        ask_button.click(handlers.respond, [question, chatbot, session], chat_outputs, api_visibility="private")
+        question.submit(handlers.respond, [question, chatbot, session], chat_outputs, api_name="ask",
+                        trigger_mode="always_last")
+        ask_button.click(handlers.respond, [question, chatbot, session], chat_outputs, api_visibility="private",
+                         trigger_mode="always_last")
         chatbot.example_select(on_example, [chatbot, session], chat_outputs, api_visibility="private")
         chatbot.clear(handlers.clear, [session], [chatbot, sources, question, session], api_visibility="private")
         if settings.feedback:

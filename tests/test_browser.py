@@ -157,3 +157,24 @@ def test_examples_abstention_feedback_markup_and_refusals(page, server: Server) 
     page.screenshot(path=str(ARTIFACTS / "refusal.png"), full_page=True)
     ask(page, "取組12の担当はどこですか？")
     expect(bot).to_contain_text("情報政策課、総務課", timeout=ANSWER_TIMEOUT_MS)
+
+
+def test_a_question_typed_while_an_answer_streams_is_kept_and_asked_next(page) -> None:
+    from playwright.sync_api import expect
+
+    bot = page.locator("#chatbot")
+    box = page.locator("#question textarea")
+    first_reply = bot.locator("[data-testid=bot]").first
+    box.fill("取組12の現状とあるべき姿は？")  # a long answer: it streams in 24 steps
+    box.press("Enter")
+    first_reply.wait_for()  # the first answer has started to stream
+    box.fill("取組1の担当は？")
+    box.press("Enter")
+    shown_then = len(first_reply.inner_text())
+
+    expect(bot.locator("[data-testid=user]")).to_have_count(2, timeout=ANSWER_TIMEOUT_MS)
+    expect(bot.locator("[data-testid=user]").last).to_have_text("取組1の担当は？")
+    expect(bot.locator("[data-testid=bot]").last).to_contain_text("情報政策課、各課", timeout=ANSWER_TIMEOUT_MS)
+    expect(first_reply).to_contain_text("カメラ等を活用した調査・点検等")
+    assert shown_then < len(first_reply.inner_text()), "the first answer had finished before the second question"
+    expect(box).to_have_value("")
