@@ -19,13 +19,13 @@ from ingest.load import load
 from ingest.normalize import normalize
 from ingest.structure import parse
 from taito_dx.embeddings import ReusingEmbeddings, load_embeddings, model_id
-from taito_dx.errors import IngestError, TaitoDxError
+from taito_dx.errors import IngestError, StoreError, TaitoDxError
 from taito_dx.index import LAYOUT_VERSION, Generation, IndexDir, remove_generation
 from taito_dx.keyword import JapaneseTokenizer, KeywordIndex
 from taito_dx.models import Chunk
 from taito_dx.registry import PlanRegistry
 from taito_dx.settings import Settings
-from taito_dx.store import VectorStore, chroma_client
+from taito_dx.store import VectorStore, chroma_client, drop_collection
 from taito_dx.vectors import PartVectors
 
 log = logging.getLogger(__name__)
@@ -283,7 +283,14 @@ def _client(generation: Generation, settings: Settings) -> object:
 
 
 def _clean_up(index: IndexDir, settings: Settings) -> None:
+    """Remove stale generations, with their collections on the Chroma server each was written to
+    (one left by a killed ingest has no manifest: it was written with these settings)."""
     for stale in index.stale_generations():
-        if settings.chroma_host:
-            VectorStore(_client(stale, settings), stale.collection).drop()
+        recorded = stale.manifest().get("chroma", "embedded") if stale.manifest_file.exists() else settings.vector_store
+        if recorded != "embedded":
+            host, _, port = recorded.rpartition(":")
+            try:
+                drop_collection(chroma_client(path=stale.chroma_dir, host=host, port=int(port)), stale.collection)
+            except StoreError as exc:  # the server is gone: the folder still goes
+                log.warning("could not remove %s from the Chroma server at %s: %s", stale.collection, recorded, exc)
         remove_generation(stale)

@@ -69,8 +69,10 @@ class VectorStore:
         return [Hit(chunk_id, WHOLE, 1.0 - float(distance))
                 for chunk_id, distance in zip(results["ids"][0], results["distances"][0])]
 
-    def drop(self) -> None:
-        try:
-            self.client.delete_collection(self.collection)
-        except Exception as exc:  # an already missing collection is fine
-            log.debug("could not delete collection %s: %s", self.collection, exc)
+
+def drop_collection(client: Any, collection: str) -> None:
+    """Delete a generation's collection; one already missing is fine."""
+    try:
+        client.delete_collection(collection)
+    except Exception as exc:  # chromadb raises a bare error for a missing collection
+        log.debug("could not delete collection %s: %s", collection, exc)

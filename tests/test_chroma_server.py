@@ -166,3 +166,25 @@ def test_server_that_is_down_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=f"127.0.0.1:{port}"):
         run([REPO_CORPUS], settings)
     assert IndexDir(settings.index_dir).current() is None
+
+
+def test_generations_written_to_the_server_leave_it_when_stale_even_after_moving_back(
+    chroma_server: tuple[str, int], tmp_path: Path
+) -> None:
+    host, port = chroma_server
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(REPO_CORPUS / "taito-dx-plan-interim-summary.txt", corpus / "plan.txt")
+    embedded = Settings.load(env={}, index_dir=tmp_path / "index")
+    server = chroma_client(path=tmp_path, host=host, port=port)
+
+    run([corpus], embedded.with_(chroma_host=host, chroma_port=port))
+    on_server = IndexDir(embedded.index_dir).require_current().collection
+    assert on_server in {collection.name for collection in server.list_collections()}
+
+    run([corpus], embedded)  # back to the embedded store: the server generation is kept for readers a while
+    (corpus / "notes.md").write_text("# 相談メモ\n\n紙の申請書を電子化したい。\n", encoding="utf-8")
+    run([corpus], embedded)  # one more generation: the server's is now stale, and removed
+
+    assert on_server not in {collection.name for collection in server.list_collections()}
+    assert len(list((embedded.index_dir / "generations").iterdir())) == 2
