@@ -76,8 +76,8 @@ class Assistant:
 
 
 def _continue_topic(question: str, links: Links, history: Sequence[Turn]) -> Links:
-    """Carry the previous answer's topic into a follow-up that names no entity of its own."""
-    if links.any_explicit() or not history:
+    """Carry the previous answer's topic into a follow-up that names or quotes no entity of its own."""
+    if links.names_its_own() or not history:
         return links
     topic = history[-1].answer.topic
     if topic is None:

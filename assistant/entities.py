@@ -37,7 +37,8 @@ class Link:
     kind: str
     number: int
     score: float
-    explicit: bool = False
+    explicit: bool = False  # named by number ("取組12")
+    quoted: bool = False  # its title, or a word only its title uses, is in the question
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class Links:
 
     def any_explicit(self) -> bool:
         return any(link.explicit for link in self.items)
+
+    def names_its_own(self) -> bool:
+        """Whether the question names or quotes an entity itself (so it is not a follow-up)."""
+        return any(link.explicit or link.quoted for link in self.items)
 
 
 def link(question: str, query_vector: np.ndarray, question_tokens: set[str], index: OpenGeneration, *,
@@ -86,7 +91,7 @@ def link(question: str, query_vector: np.ndarray, question_tokens: set[str], ind
             if top < MIN_SIMILARITY or top - runner_up < MIN_MARGIN:
                 continue
             if quoted or asks_entity or (kind == "section" and top >= MIN_SECTION_SIMILARITY):
-                found.append(Link(kind, labels[row][1], top))
+                found.append(Link(kind, labels[row][1], top, quoted=quoted))
     return Links(tuple(sorted(found, key=lambda l: -l.score)))
 
 

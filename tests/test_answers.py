@@ -98,6 +98,16 @@ def test_follow_ups_resolve_against_the_conversation(assistant: Assistant) -> No
     assert "情報政策課" in english.text and "各課" in english.text
 
 
+def test_a_short_question_quoting_a_title_of_its_own_is_not_a_follow_up(assistant: Assistant) -> None:
+    first = assistant.ask("取組12の担当はどこですか？")
+    period = assistant.ask("計画期間は？", [Turn("取組12の担当はどこですか？", first)])
+    assert "令和8年度から令和10年度" in period.text
+    assert period.citations[0].location.endswith("計画期間")
+    # ...while one that names nothing of its own still continues the topic
+    goal = assistant.ask("目標は？", [Turn("取組12の担当はどこですか？", first)])
+    assert "目標2" in goal.text
+
+
 def test_without_history_a_bare_follow_up_asks_which_initiative(assistant: Assistant) -> None:
     answer = assistant.ask("and who owns it?")
     assert answer.text.startswith("Which initiative do you mean? The sheets in the documents name these owners:")
