@@ -64,10 +64,10 @@ class PartVectors:
             for number, text in parts(chunk):
                 keys.append((chunk.id, number))
                 texts.append(text)
-        distinct = list(dict.fromkeys(texts))
-        embedded = np.asarray(embedder.embed_documents(distinct), dtype=np.float32) if distinct else None
-        if embedded is None:
+        if not texts:
             return cls([], [], np.zeros((0, 1), dtype=np.float32))
+        distinct = list(dict.fromkeys(texts))
+        embedded = np.asarray(embedder.embed_documents(distinct), dtype=np.float32)
         row_of = {text: row for row, text in enumerate(distinct)}
         return cls(keys, texts, embedded[[row_of[text] for text in texts]])
 
