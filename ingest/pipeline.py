@@ -134,11 +134,11 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
         old_ids = set(previous_manifest.get("chunk_ids", []))
         new_ids = [chunk.id for chunk in chunks]
         report.removed = len(old_ids - set(new_ids))
-        # A generation's vectors live in the store it was written to: switching between the embedded
-        # store and a server (or another server) must write them again, like a new model.
-        reusable = (previous_manifest.get("embedding_model") == model and previous_manifest.get("chroma") == settings.vector_store
-                    and previous_manifest.get("version") == LAYOUT_VERSION)
-        if previous and reusable and set(new_ids) == old_ids and _same_files(previous_manifest, sources):
+        # The previous generation's sentence vectors serve again under the same model and layout; its
+        # Chroma collection only where it was written: moving to a server (or back) writes a new one.
+        reusable = previous_manifest.get("embedding_model") == model and previous_manifest.get("version") == LAYOUT_VERSION
+        same_store = previous_manifest.get("chroma") == settings.vector_store
+        if previous and reusable and same_store and set(new_ids) == old_ids and _same_files(previous_manifest, sources):
             report.unchanged = len(chunks)
             report.generation = previous.name
             report.seconds = time.perf_counter() - started

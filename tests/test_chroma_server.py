@@ -139,8 +139,8 @@ def test_moving_an_embedded_index_to_the_server_writes_the_vectors_there(
     embedded = Settings.load(env={}, index_dir=tmp_path / "index")
     first = run([REPO_CORPUS], embedded)
     moved = run([REPO_CORPUS], embedded.with_(chroma_host=host, chroma_port=port))
-    assert moved.embedded + moved.unchanged == moved.chunks == first.chunks
-    assert moved.generation != first.generation  # not "unchanged": the server had none of these vectors
+    assert moved.unchanged == moved.chunks == first.chunks  # the sentence vectors are reused...
+    assert moved.generation != first.generation  # ...and written to the server, which had none of them
     generation = IndexDir(embedded.index_dir).require_current()
     stored = chroma_client(path=generation.chroma_dir, host=host, port=port).get_collection(generation.collection)
     assert stored.count() > 0
