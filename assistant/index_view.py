@@ -18,7 +18,7 @@ from langchain_core.embeddings import Embeddings
 
 from taito_dx.embeddings import model_id
 from taito_dx.errors import ConfigError
-from taito_dx.index import Generation, IndexDir
+from taito_dx.index import LAYOUT_VERSION, Generation, IndexDir
 from taito_dx.keyword import JapaneseTokenizer, KeywordIndex
 from taito_dx.models import Chunk
 from taito_dx.registry import PlanRegistry
@@ -82,7 +82,7 @@ class IndexView:
 
     def _load(self, generation: Generation) -> OpenGeneration:
         manifest = generation.manifest()
-        if not generation.is_current_layout():
+        if manifest.get("version") != LAYOUT_VERSION:
             raise ConfigError(f"the index at {self.settings.index_dir} was written by an older version of taito-dx: "
                               "re-run `taito-dx ingest`")
         configured = model_id(self.settings.embedding_model)
