@@ -201,7 +201,10 @@ def _write_generation(
     known: dict[str, np.ndarray] = {}
     tokens_known: dict[str, list[str]] = {}
     if previous is not None:
-        known = previous.part_vectors().by_text()
+        try:
+            known = previous.part_vectors().by_text()
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged: nothing is reused, nothing is lost
+            log.warning("cannot read the vectors of generation %s (%s): embedding everything anew", previous.name, exc)
         tokens_file = previous.keyword_dir / "tokens.json"
         if tokens_file.exists():
             cached = json.loads(tokens_file.read_text(encoding="utf-8"))

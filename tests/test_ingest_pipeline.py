@@ -460,3 +460,18 @@ def test_an_index_written_by_an_older_version_is_rebuilt_not_misread(corpus: Pat
     rebuilt = current(settings)
     assert rebuilt.name != old.name and rebuilt.is_current_layout()
     assert rebuilt.part_vectors().keys  # everything embedded again: nothing reused from the old layout
+
+
+def test_unreadable_vectors_of_the_previous_generation_are_embedded_anew(
+        corpus: Path, ingested: IngestReport, settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    damaged = current(settings)
+    damaged.vector_keys_file.write_text('{"rows": [["trunc', encoding="utf-8")
+    (corpus / "more.md").write_text("# 追記\n\n窓口の予約をオンライン化する。\n", encoding="utf-8")
+
+    report = run([corpus], settings)
+
+    assert report.errors == [] and report.embedded == report.chunks > ingested.chunks
+    assert "embedding everything anew" in caplog.text
+    rebuilt = current(settings)
+    assert rebuilt.name != damaged.name
+    assert {chunk_id for chunk_id, _ in rebuilt.part_vectors().keys} == set(rebuilt.manifest()["chunk_ids"])
