@@ -31,25 +31,22 @@ class JapaneseTokenizer:
 
         self._mode = SplitMode.B
         self._tokenizer = Dictionary(dict="core").tokenizer(mode=self._mode)
-        self._cache = lru_cache(maxsize=4096)(self._tokenize)
+        # Per line: a chunk's search text repeats its headings, which are tokenised once this way.
+        self._line_tokens = lru_cache(maxsize=16384)(self._tokenize_line)
 
     def __call__(self, text: str) -> list[str]:
-        return self._cache(text)
+        return [token for line in text.splitlines() if line.strip() for token in self._line_tokens(line)]
 
-    def _tokenize(self, text: str) -> list[str]:
+    def _tokenize_line(self, line: str) -> tuple[str, ...]:
         tokens = []
-        for line in text.splitlines():
-            if not line.strip():
+        # Sudachi refuses inputs over ~49 KB; lines of a document are far shorter.
+        for morpheme in self._tokenizer.tokenize(line[:10000]):
+            if morpheme.part_of_speech()[0] in SKIPPED_POS:
                 continue
-            # Sudachi refuses inputs over ~49 KB; lines of a document are far shorter.
-            for morpheme in self._tokenizer.tokenize(line[:10000]):
-                if morpheme.part_of_speech()[0] in SKIPPED_POS:
-                    continue
-                token = morpheme.normalized_form().lower().strip()
-                if token:
-                    tokens.append(token)
-        return tokens
-
+            token = morpheme.normalized_form().lower().strip()
+            if token:
+                tokens.append(token)
+        return tuple(tokens)
 
     def has_person_name(self, text: str) -> bool:
         """Whether the text names a person (a surname, Sudachi's 固有名詞・人名・姓)."""
