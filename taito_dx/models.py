@@ -71,6 +71,10 @@ class Initiative:
     has_sheet: bool = False
 
 
+# The chunk fields a search can be filtered on (`where`), the only ones Chroma holds.
+PLAN_NUMBERS = ("goal", "measure", "initiative")
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A retrievable unit of text with where it came from."""
@@ -91,24 +95,11 @@ class Chunk:
         """What is embedded and keyword-indexed: the spelled-out location, then the text."""
         return f"{self.heading}\n{self.text}" if self.heading else self.text
 
-    def metadata(self) -> dict[str, Any]:
-        """Metadata as stored in Chroma (no None values)."""
-        data = asdict(self)
-        del data["id"], data["text"]
-        return {key: value for key, value in data.items() if value is not None}
-
-    @classmethod
-    def from_metadata(cls, chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
-        fields = {name: metadata.get(name) for name in ("page", "goal", "measure", "initiative")}
-        return cls(
-            id=chunk_id,
-            text=text,
-            source=str(metadata.get("source", "")),
-            location=str(metadata.get("location", "")),
-            kind=str(metadata.get("kind", "")),
-            heading=str(metadata.get("heading", "")),
-            **fields,
-        )
+    def plan_numbers(self) -> dict[str, int] | None:
+        """Its goal, measure and initiative numbers as Chroma stores them for `where` filters
+        (None where it has none: Chroma refuses empty metadata)."""
+        numbers = {key: getattr(self, key) for key in PLAN_NUMBERS if getattr(self, key) is not None}
+        return numbers or None
 
 
 @dataclass(frozen=True)
