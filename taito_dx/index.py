@@ -123,7 +123,10 @@ class IndexDir:
 
     def new_generation(self) -> Generation:
         self.generations.mkdir(parents=True, exist_ok=True)
-        name = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 1_000_000:06d}"
+        # Names sort in creation order (the stale-generation cleanup keeps the newest by name), also
+        # for several ingests within one second.
+        seconds, nanoseconds = divmod(time.time_ns(), 1_000_000_000)
+        name = f"{time.strftime('%Y%m%dT%H%M%S', time.localtime(seconds))}-{nanoseconds:09d}-{os.getpid()}"
         path = self.generations / name
         path.mkdir()
         return Generation(path)

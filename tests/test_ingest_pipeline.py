@@ -237,6 +237,14 @@ def test_old_generations_are_cleaned_up(ingested: IngestReport, corpus: Path, se
     assert current(settings).name == names[-1]
 
 
+def test_generation_names_sort_in_creation_order_within_one_second(tmp_path: Path) -> None:
+    index = IndexDir(tmp_path / "index")
+
+    names = [index.new_generation().name for _ in range(200)]
+
+    assert names == sorted(names) and len(set(names)) == len(names)
+
+
 def test_pdf_pages_reach_the_chunks(settings: Settings, tmp_path: Path) -> None:
     """A citation can say which page of a PDF the evidence is on."""
     from reportlab.pdfbase import pdfmetrics
