@@ -17,7 +17,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from taito_dx.embeddings import model_id
-from taito_dx.errors import ConfigError
+from taito_dx.errors import ConfigError, DamagedIndexError
 from taito_dx.index import LAYOUT_VERSION, Generation, IndexDir
 from taito_dx.keyword import JapaneseTokenizer, KeywordIndex
 from taito_dx.models import Chunk
@@ -81,7 +81,12 @@ class IndexView:
         return self._open
 
     def _load(self, generation: Generation) -> OpenGeneration:
-        manifest = generation.manifest()
+        damaged = f"the index at {self.settings.index_dir} is damaged (generation {generation.name}"
+        repair = "re-run `taito-dx ingest --rebuild` to write it anew"
+        try:
+            manifest = generation.manifest()
+        except (OSError, ValueError) as exc:
+            raise DamagedIndexError(f"{damaged}: unreadable manifest: {exc}): {repair}") from exc
         if manifest.get("version") != LAYOUT_VERSION:
             raise ConfigError(f"the index at {self.settings.index_dir} was written by an older version of taito-dx: "
                               "re-run `taito-dx ingest`")
@@ -98,8 +103,16 @@ class IndexView:
                 f"{self.settings.vector_store!r}: use the same --chroma-host, or re-run `taito-dx ingest` with these settings"
             )
         log.info("opening index generation %s", generation.name)
-        chunk_list = generation.chunks()
-        registry = generation.registry()
+        missing = generation.missing_files(recorded)
+        if missing:
+            raise DamagedIndexError(f"{damaged} lacks {', '.join(missing)}): {repair}")
+        try:
+            chunk_list = generation.chunks()
+            registry = generation.registry()
+            keyword = KeywordIndex.load(generation.keyword_dir)
+            parts = generation.part_vectors()
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # truncated or edited files
+            raise DamagedIndexError(f"{damaged}: {exc.__class__.__name__}: {exc}): {repair}") from exc
         client = chroma_client(path=generation.chroma_dir, host=self.settings.chroma_host, port=self.settings.chroma_port)
         labels = entity_labels(registry, chunk_list)
         sections = [title for kind, _, title in labels if kind == "section"]
@@ -110,9 +123,9 @@ class IndexView:
             chunks={chunk.id: chunk for chunk in chunk_list},
             order=[chunk.id for chunk in chunk_list],
             registry=registry,
-            keyword=KeywordIndex.load(generation.keyword_dir),
+            keyword=keyword,
             vectors=VectorStore(client, generation.collection),
-            parts=generation.part_vectors(),
+            parts=parts,
             entity_labels=labels,
             entity_vectors=vectors.reshape(len(labels), -1) if labels else np.zeros((0, 1), dtype=np.float32),
             entity_tokens=tokens,

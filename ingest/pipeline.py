@@ -103,19 +103,22 @@ def _name_problem(name: str) -> str | None:
 
 
 def run(paths: list[Path], settings: Settings, *, progress: Progress | None = None,
-        embedder: Embeddings | None = None) -> IngestReport:
+        embedder: Embeddings | None = None, rebuild: bool = False) -> IngestReport:
     """Ingest `paths` into the index directory; the previous index stays usable on any failure.
 
     `embedder`, when given, is used instead of loading `settings.embedding_model` (a caller that
-    already holds the model, such as the benchmark, saves loading it again).
+    already holds the model, such as the benchmark, saves loading it again). `rebuild` reuses no
+    vector or token of the current generation and writes a new one even for unchanged input.
     """
     started = time.perf_counter()
     progress = progress or (lambda stage, done, total: None)
     index = IndexDir(settings.index_dir)
     report = IngestReport()
     with index.lock():
-        previous = index.current()
-        previous_manifest = previous.manifest() if previous else {"files": {}}
+        previous, previous_manifest = _previous(index)
+        missing = previous.missing_files(previous_manifest.get("chroma", "embedded")) if previous else []
+        if previous and missing:
+            log.warning("index generation %s is damaged (it lacks %s): writing a new one", previous.name, ", ".join(missing))
         files, report.errors = collect_files(paths)
         sources: list[_Source] = []
         for done, (path, name) in enumerate(files, start=1):
@@ -136,9 +139,11 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
         report.removed = len(old_ids - set(new_ids))
         # The previous generation's sentence vectors serve again under the same model and layout; its
         # Chroma collection only where it was written: moving to a server (or back) writes a new one.
-        reusable = previous_manifest.get("embedding_model") == model and previous_manifest.get("version") == LAYOUT_VERSION
+        reusable = (not rebuild and previous_manifest.get("embedding_model") == model
+                    and previous_manifest.get("version") == LAYOUT_VERSION)
         same_store = previous_manifest.get("chroma") == settings.vector_store
-        if previous and reusable and same_store and set(new_ids) == old_ids and _same_files(previous_manifest, sources):
+        if (previous and not missing and reusable and same_store and set(new_ids) == old_ids
+                and _same_files(previous_manifest, sources)):
             report.unchanged = len(chunks)
             report.generation = previous.name
             report.seconds = time.perf_counter() - started
@@ -162,6 +167,18 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
     return report
 
 
+def _previous(index: IndexDir) -> tuple[Generation | None, dict[str, Any]]:
+    """The current generation and its manifest; none when its manifest cannot be read (nothing is reused then)."""
+    previous = index.current()
+    if previous is None:
+        return None, {"files": {}}
+    try:
+        return previous, previous.manifest()
+    except (OSError, ValueError) as exc:
+        log.warning("cannot read the manifest of index generation %s (%s): writing a new one from scratch", previous.name, exc)
+        return None, {"files": {}}
+
+
 def _read(path: Path, name: str, *, max_chars: int | None = None) -> _Source:
     document = load(path, source=name, max_chars=max_chars)
     pages = [(normalize(page.text), page.number) for page in document.pages]
@@ -176,7 +193,11 @@ def _carry_over(previous: Generation | None, manifest: dict, name: str) -> _Sour
     if previous is None or entry is None:
         return None
     ids = set(entry["chunks"])
-    chunks = [chunk for chunk in previous.chunks() if chunk.id in ids]
+    try:
+        chunks = [chunk for chunk in previous.chunks() if chunk.id in ids]
+    except (OSError, ValueError, TypeError) as exc:  # a damaged generation: nothing to carry
+        log.warning("cannot carry %s over from generation %s (%s)", name, previous.name, exc)
+        return None
     return _Source(name, entry["sha256"], chunks, PlanRegistry.from_dict(entry["registry"]))
 
 
@@ -205,11 +226,7 @@ def _write_generation(
             known = previous.part_vectors().by_text()
         except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged: nothing is reused, nothing is lost
             log.warning("cannot read the vectors of generation %s (%s): embedding everything anew", previous.name, exc)
-        tokens_file = previous.keyword_dir / "tokens.json"
-        if tokens_file.exists():
-            cached = json.loads(tokens_file.read_text(encoding="utf-8"))
-            if cached.get("tokenizer") == JapaneseTokenizer.SIGNATURE:
-                tokens_known = cached["tokens"]
+        tokens_known = _known_tokens(previous)
     reusing = ReusingEmbeddings(lambda: embedder or load_embeddings(settings.embedding_model), known)
     store = VectorStore(_client(generation, settings), generation.collection, create=True)
     tokenizer = JapaneseTokenizer()
@@ -262,6 +279,19 @@ def _write_generation(
     return table.chunks_known(reusing.previously_known)
 
 
+def _known_tokens(previous: Generation) -> dict[str, list[str]]:
+    """The keyword tokens of the previous generation's chunks, if they were made by this tokenizer."""
+    tokens_file = previous.keyword_dir / "tokens.json"
+    try:
+        cached = json.loads(tokens_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("cannot read the keyword tokens of generation %s (%s): tokenising anew", previous.name, exc)
+        return {}
+    return cached["tokens"] if cached.get("tokenizer") == JapaneseTokenizer.SIGNATURE else {}
+
+
 def _write_plan_files(generation: Generation, sources: list[_Source], chunks: list[Chunk]) -> dict[str, Any]:
     """Write chunks.jsonl and the merged registry; return the manifest's entry for each source file."""
     registry = PlanRegistry()
@@ -287,9 +317,12 @@ def _client(generation: Generation, settings: Settings) -> object:
 
 def _clean_up(index: IndexDir, settings: Settings) -> None:
     """Remove stale generations, with their collections on the Chroma server each was written to
-    (one left by a killed ingest has no manifest: it was written with these settings)."""
+    (one without a readable manifest, as a killed ingest leaves, is taken as written with these settings)."""
     for stale in index.stale_generations():
-        recorded = stale.manifest().get("chroma", "embedded") if stale.manifest_file.exists() else settings.vector_store
+        try:
+            recorded = stale.manifest().get("chroma", "embedded")
+        except (OSError, ValueError):  # no manifest (a killed ingest) or a damaged one
+            recorded = settings.vector_store
         if recorded != "embedded":
             host, _, port = recorded.rpartition(":")
             try:

@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path,
                         help=f"files or folders to ingest (default: the shipped corpus/) {_env_help('corpus')}")
     ingest.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    ingest.add_argument("--rebuild", action="store_true",
+                        help="embed and write everything anew, reusing nothing of the current index (repairs a damaged one)")
     ingest.add_argument("--max-document-chars", type=int,
                         help=f"refuse a file with more text than this, default 1000000 {_env_help('max_document_chars')}")
     _common(ingest)
@@ -137,7 +139,11 @@ def ensure_index(settings: Settings) -> None:
     from taito_dx.index import IndexDir
 
     current = IndexDir(settings.index_dir).current()
-    if current is None or not current.is_current_layout():
+    try:
+        outdated = current is not None and not current.is_current_layout()
+    except (OSError, ValueError):  # an unreadable manifest: opening the index says it is damaged
+        outdated = False
+    if current is None or outdated:
         why = "No index" if current is None else "An index of an older version of taito-dx"
         print(f"{why} at {settings.index_dir}: ingesting {', '.join(map(str, settings.corpus))} first.",
               file=sys.stderr)
@@ -153,7 +159,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     paths = args.paths or list(settings.corpus)
-    report = run(paths, settings, progress=_progress())
+    report = run(paths, settings, progress=_progress(), rebuild=args.rebuild)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     if args.json:

@@ -13,6 +13,10 @@ class NoIndexError(TaitoDxError):
     """There is no usable index in the index directory."""
 
 
+class DamagedIndexError(NoIndexError):
+    """The current index generation lacks a file, or one cannot be read."""
+
+
 class IndexLockedError(TaitoDxError):
     """Another ingest holds the index directory."""
 

@@ -87,6 +87,15 @@ class Generation:
     def part_vectors(self) -> PartVectors:
         return PartVectors.load(self.vectors_file, self.vector_keys_file)
 
+    def missing_files(self, vector_store: str) -> list[str]:
+        """The files of a complete generation that are not there (its Chroma folder only for the
+        embedded store: a server's collection is not a file here)."""
+        required = [self.chunks_file, self.registry_file, self.vectors_file, self.vector_keys_file,
+                    self.keyword_dir / "ids.json"]
+        if vector_store == "embedded":
+            required.append(self.chroma_dir)
+        return [path.relative_to(self.path).as_posix() for path in required if not path.exists()]
+
     def is_current_layout(self) -> bool:
         """Whether this code wrote the generation (an older layout must be ingested again)."""
         return self.manifest().get("version") == LAYOUT_VERSION

@@ -482,3 +482,68 @@ def test_unreadable_vectors_of_the_previous_generation_are_embedded_anew(
     rebuilt = current(settings)
     assert rebuilt.name != damaged.name
     assert {chunk_id for chunk_id, _ in rebuilt.part_vectors().keys} == set(rebuilt.manifest()["chunk_ids"])
+
+
+@pytest.mark.parametrize("damage", ["vectors.npy", "chroma", "keyword/ids.json", "chunks.jsonl"])
+def test_a_damaged_index_is_reported_as_such_and_an_unchanged_ingest_repairs_it(
+        corpus: Path, ingested: IngestReport, settings: Settings, damage: str) -> None:
+    from assistant.assistant import Assistant
+    from taito_dx.errors import DamagedIndexError
+
+    damaged = current(settings)
+    path = damaged.path / damage
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+    with pytest.raises(DamagedIndexError, match=f"generation {damaged.name} lacks {damage}\\): re-run `taito-dx ingest --rebuild`"):
+        Assistant(settings).ask("転記作業の自動化には何を使う？")
+    asked = taito_dx("ask", "転記作業の自動化には何を使う？", "--index-dir", str(settings.index_dir))
+    assert asked.returncode != 0 and "Traceback" not in asked.stderr
+    assert f"error: the index at {settings.index_dir} is damaged" in asked.stderr
+
+    report = run([corpus], settings)  # the corpus is unchanged, the index is not
+
+    assert report.errors == [] and report.generation != damaged.name
+    assert report.chunks == ingested.chunks
+    if damage != "vectors.npy":  # sentence vectors that survived are reused, not embedded again
+        assert report.embedded == 0
+    assert "RPAで転記作業を自動化する" in Assistant(settings).ask("転記作業の自動化には何を使う？").text
+
+
+def test_an_index_with_an_unreadable_manifest_is_reported_and_ingested_anew(
+        corpus: Path, ingested: IngestReport, settings: Settings) -> None:
+    from assistant.assistant import Assistant
+    from taito_dx.errors import DamagedIndexError
+
+    damaged = current(settings)
+    damaged.manifest_file.write_text('{"version": 2, "gener', encoding="utf-8")
+
+    with pytest.raises(DamagedIndexError, match="unreadable manifest"):
+        Assistant(settings).ask("転記作業の自動化には何を使う？")
+
+    report = run([corpus], settings)
+
+    assert report.errors == [] and report.embedded == report.chunks == ingested.chunks
+    assert current(settings).name == report.generation != damaged.name
+    assert "RPAで転記作業を自動化する" in Assistant(settings).ask("転記作業の自動化には何を使う？").text
+
+
+@pytest.mark.slow
+def test_rebuild_writes_a_truncated_index_anew_from_unchanged_input(corpus: Path, ingested: IngestReport,
+                                                                  settings: Settings) -> None:
+    damaged = current(settings)
+    damaged.vector_keys_file.write_text('{"rows": [["trunc', encoding="utf-8")
+    index = ["--index-dir", str(settings.index_dir)]
+
+    asked = taito_dx("ask", "転記作業の自動化には何を使う？", *index)
+    assert asked.returncode != 0 and "Traceback" not in asked.stderr
+    assert "is damaged" in asked.stderr and "re-run `taito-dx ingest --rebuild`" in asked.stderr
+
+    rebuilt = taito_dx("ingest", str(corpus), "--rebuild", "--json", *index)
+
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    summary = json.loads(rebuilt.stdout)
+    assert summary["embedded"] == summary["chunks"] == ingested.chunks and summary["unchanged"] == 0
+    assert current(settings).name != damaged.name
+    answered = taito_dx("ask", "転記作業の自動化には何を使う？", "--json", *index)
+    assert answered.returncode == 0, answered.stderr
+    assert "RPAで転記作業を自動化する" in json.loads(answered.stdout)["answer"]
