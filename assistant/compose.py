@@ -405,6 +405,7 @@ def _children_part(measure: Measure, index: OpenGeneration, lang: str) -> Part:
 
 COUNTED = {"目標": re.compile(r"目標|goals?\b", re.I), "施策": re.compile(r"施策|measures?\b|polic", re.I),
            "取組": re.compile(r"取組|initiatives?\b", re.I)}
+COUNTED_NOUNS = {"目標": "goals", "施策": "measures", "取組": "initiatives"}
 
 
 def _count_part(question: str, goal_number: int | None, index: OpenGeneration, lang: str) -> Part | None:
@@ -420,7 +421,7 @@ def _count_part(question: str, goal_number: int | None, index: OpenGeneration, l
         if not facts:
             return None
         text = phrase(lang, "count_goal", goal=f"目標{goal.number}「{goal.title}」",
-                      counts="、".join(f"{name}{counts[name]}" for name in wanted))
+                      counts=_counts_text(lang, {name: counts[name] for name in wanted}))
         return Part(text, _cited(index, f"goal:{goal.number}", *facts))
     counts = {"目標": len(registry.goals), "施策": len(registry.measures), "取組": len(registry.initiatives)}
     wanted = asked or list(counts)
@@ -430,7 +431,17 @@ def _count_part(question: str, goal_number: int | None, index: OpenGeneration, l
     citation = cite(chunk, *(str(counts[name]) for name in wanted))
     if citation is None:
         return None
-    return Part(phrase(lang, "count_plan", counts="、".join(f"{name}{counts[name]}" for name in wanted)), [citation])
+    return Part(phrase(lang, "count_plan", counts=_counts_text(lang, {name: counts[name] for name in wanted})),
+                [citation])
+
+
+def _counts_text(lang: str, counts: dict[str, int | None]) -> str:
+    """"施策数は5、取組数は11" or "5 measures (施策) and 11 initiatives (取組)": never "取組11", which names an initiative."""
+    items = [phrase(lang, "count_item", name=name, noun=COUNTED_NOUNS[name], count=str(count))
+             for name, count in counts.items() if count is not None]
+    if lang == "ja" or len(items) < 2:
+        return "、".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _overview_chunk(index: OpenGeneration, counts: dict[str, int]) -> Chunk | None:

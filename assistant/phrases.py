@@ -84,11 +84,15 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "{measure}: {description}",
     },
     "count_goal": {
-        "ja": "{goal}: {counts}",
+        "ja": "{goal}の{counts}です。",
         "en": "{goal} has {counts}.",
     },
+    "count_item": {
+        "ja": "{name}数は{count}",
+        "en": "{count} {noun} ({name})",
+    },
     "count_plan": {
-        "ja": "計画全体で {counts} です。",
+        "ja": "計画全体で{counts}です。",
         "en": "The plan has {counts} in total.",
     },
     "consult_header": {
