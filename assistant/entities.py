@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.index_view import OpenGeneration, trigrams
+from taito_dx.registry import PlanRegistry
 
 KINDS = ("goal", "measure", "initiative", "indicator", "section")
 EXPLICIT = {
@@ -92,7 +93,23 @@ def link(question: str, query_vector: np.ndarray, question_tokens: set[str], ind
                 continue
             if quoted or asks_entity or (kind == "section" and top >= MIN_SECTION_SIMILARITY):
                 found.append(Link(kind, labels[row][1], top, quoted=quoted))
-    return Links(tuple(sorted(found, key=lambda l: -l.score)))
+    return Links(tuple(sorted(_consistent(found, registry), key=lambda l: -l.score)))
+
+
+def _consistent(found: list[Link], registry: PlanRegistry) -> list[Link]:
+    """The links less any title match that a stronger link contradicts: a 取組 (or 施策) matched by title
+    while a better-matched 施策 (or 目標) is not its parent shares words by chance ("…を活用した…")."""
+    parent_of = {"initiative": ("measure", lambda number: registry.initiatives[number].measure),
+                 "measure": ("goal", lambda number: registry.measures[number].goal)}
+    kept = []
+    for candidate in found:
+        if candidate.kind in parent_of and not candidate.explicit:
+            parent_kind, parent = parent_of[candidate.kind]
+            stronger = [l for l in found if l.kind == parent_kind and l.score > candidate.score]
+            if stronger and all(l.number != parent(candidate.number) for l in stronger):
+                continue
+        kept.append(candidate)
+    return kept
 
 
 def _score(row: int, similarity: float, runs: list[str], run_grams: frozenset[str], question_tokens: set[str],
