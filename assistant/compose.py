@@ -333,6 +333,11 @@ def _owners_listed(measure: Measure | None, index: OpenGeneration, lang: str) ->
         if cited:
             lines.append(f"{_initiative_name(initiative)}: {'、'.join(initiative.owners)}")
             citations += cited
+    if not lines and measure is not None:  # the closest the plan says: which initiatives it has
+        children = _children_part(measure, index, lang)
+        listing = "、".join(_initiative_name(i) for i in index.registry.initiatives_of(measure.number))
+        return Part(phrase(lang, "owners_none_measure", measure=_measure_name(measure), listing=listing),
+                    children.citations, stated=False)
     if not lines:
         return Part(phrase(lang, "owners_none"), stated=False)
     return Part(phrase(lang, "owners_listed") + "\n" + "\n".join(lines), citations)

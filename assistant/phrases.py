@@ -27,6 +27,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "ja": "どの取組の担当かを指定してください。資料のシートに記載のある担当は次のとおりです。",
         "en": "Which initiative do you mean? The sheets in the documents name these owners:",
     },
+    "owners_none_measure": {
+        "ja": "{measure}の取組は{listing}ですが、担当を記したシートは資料にありません。",
+        "en": "{measure} has {listing}; no sheet in the documents names their owner.",
+    },
     "owners_none": {
         "ja": "資料には担当を記したシートがありません。",
         "en": "No sheet in the documents names an owner.",

@@ -158,3 +158,13 @@ def test_ask_json_prints_the_contract(corpus_settings) -> None:
     assert "情報政策課" in data["answer"]
     assert set(data["citations"][0]) == {"source", "page", "location", "text"}
     assert data["citations"][0]["location"].endswith("取組12")
+
+
+@pytest.mark.parametrize("question", ["データを活用した区政運営の担当は？", "Who is responsible for data-driven administration?"])
+def test_owner_of_a_measure_without_sheets_points_to_its_initiatives(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+
+    assert answer.abstained
+    assert "施策10「データを活用した区政運営」" in answer.text and "取組19「EBPMの推進、データの利活用推進」" in answer.text
+    assert "取組7" not in answer.text  # "…を活用した…" in its title is a chance match, not the measure asked about
+    assert [citation.location for citation in answer.citations] == ["第2章 > 施策の体系 > 目標2 > 施策10"]
