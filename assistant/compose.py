@@ -227,6 +227,9 @@ def _registry_parts(intent: Intent, links: Links, index: OpenGeneration, lang: s
             target = registry.measures.get(indicator_link.number)
         if target is not None:
             parts.append(_indicator_part(target, index, lang, current=intent.asks("current_value")))
+        else:
+            parts.extend(_indicators_listed(goal_link.number if goal_link is not None and goal_link.explicit else None,
+                                            index, lang, current=intent.asks("current_value")))
     for field_name in ("content", "current_state", "target_state"):
         if field_name in wanted and initiative is not None and not intent.asks("owner"):
             parts.append(_sheet_field_part(initiative, field_name, index, lang))
@@ -366,6 +369,21 @@ def _indicator_part(measure: Measure, index: OpenGeneration, lang: str, *, curre
                 stated = False
         lines.append(text)
     return Part("\n".join(lines), _cited(index, f"measure:{measure.number}:block", *facts), stated=stated)
+
+
+def _indicators_listed(goal: int | None, index: OpenGeneration, lang: str, *, current: bool) -> list[Part]:
+    """For an indicator question naming no 施策 or 取組: every indicator the plan states (under `goal` if
+    given). Each is a stated fact; a current value the plan leaves blank is said inline, not abstained on.
+    A 目標 none of whose 施策 has a stated indicator is said so, citing the 目標."""
+    measures = sorted(index.registry.measures.values(), key=lambda measure: measure.number)
+    parts = [_indicator_part(measure, index, lang, current=current) for measure in measures
+             if measure.indicators and (goal is None or measure.goal == goal)]
+    listed = [Part(part.text, part.citations) for part in parts if part.citations]
+    if not listed and goal in index.registry.goals:
+        named = index.registry.goals[goal]
+        return [Part(phrase(lang, "indicators_none_goal", goal=f"目標{goal}「{named.title}」"),
+                     _cited(index, f"goal:{goal}", named.title), stated=False)]
+    return listed
 
 
 def _sheet_field_part(initiative: Initiative, field_name: str, index: OpenGeneration, lang: str) -> Part:

@@ -55,6 +55,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "ja": " {label}の値は記載がありません。",
         "en": " No value is given for {label}.",
     },
+    "indicators_none_goal": {
+        "ja": "{goal}の施策の評価指標は資料に記載がありません。",
+        "en": "No indicator of the measures under {goal} is given in the documents.",
+    },
     "indicator_missing": {
         "ja": "{name}の評価指標は資料に記載がありません。",
         "en": "The indicator of {name} is not given in the documents.",

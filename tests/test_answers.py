@@ -168,3 +168,28 @@ def test_owner_of_a_measure_without_sheets_points_to_its_initiatives(assistant: 
     assert "施策10「データを活用した区政運営」" in answer.text and "取組19「EBPMの推進、データの利活用推進」" in answer.text
     assert "取組7" not in answer.text  # "…を活用した…" in its title is a chance match, not the measure asked about
     assert [citation.location for citation in answer.citations] == ["第2章 > 施策の体系 > 目標2 > 施策10"]
+
+
+def test_indicators_of_a_goal_are_those_of_its_measures(assistant: Assistant) -> None:
+    answer = assistant.ask("目標2の評価指標は？")
+
+    assert not answer.abstained
+    assert "施策9「AI・デジタル技術による業務変革」の評価指標は「業務削減時間数」" in answer.text and "9,300時間/年" in answer.text
+    assert [citation.location for citation in answer.citations] == ["第2章 > 目標2 > 施策9"]
+
+
+@pytest.mark.parametrize("question", ["What KPIs does the plan set?", "令和10年度の目標値を全部教えて"])
+def test_indicator_question_naming_nothing_lists_every_stated_indicator(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+
+    assert not answer.abstained
+    assert "20%" in answer.text and "9,300時間/年" in answer.text
+    assert [citation.location for citation in answer.citations] == ["第2章 > 目標1 > 施策1", "第2章 > 目標2 > 施策9"]
+
+
+def test_goal_whose_measures_state_no_indicator_abstains_citing_the_goal(assistant: Assistant) -> None:
+    answer = assistant.ask("目標3の評価指標は？")
+
+    assert answer.abstained
+    assert "目標3「DX推進体制の強化・組織風土の醸成」" in answer.text
+    assert [citation.location for citation in answer.citations] == ["第2章 > 施策の体系 > 目標3"]
