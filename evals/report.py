@@ -35,12 +35,14 @@ def table(totals: dict[str, float], baseline: dict[str, float] | None, previous:
     return "\n".join(rows)
 
 
-def previous_totals(report_dir: Path) -> dict[str, float] | None:
+def previous_totals(report_dir: Path, questions_file: Path) -> dict[str, float] | None:
+    """The totals of the last run on the same question file (another file's totals compare nothing)."""
     history = report_dir / HISTORY
     if not history.exists():
         return None
-    lines = [line for line in history.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return json.loads(lines[-1])["totals"] if lines else None
+    runs = [json.loads(line) for line in history.read_text(encoding="utf-8").splitlines() if line.strip()]
+    same = [run for run in runs if run.get("questions") == _shown(questions_file)]
+    return same[-1]["totals"] if same else None
 
 
 def write_report(report_dir: Path, *, questions_file: Path, totals: dict[str, float],

@@ -62,7 +62,7 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     report_dir = args.report_dir or DEFAULT_REPORT_DIR
     result = evaluate(settings, questions_file, k=args.k)
     baseline = evaluate_baseline(settings, questions_file, k=args.k) if args.baseline else None
-    previous = previous_totals(report_dir)
+    previous = previous_totals(report_dir, questions_file)
     print(table(result.totals, baseline.totals if baseline else None, previous))
     if args.json_out:
         payload = {"questions": result.results, "totals": result.totals}

@@ -49,6 +49,20 @@ def test_a_small_question_file_is_scored_with_report_and_chart(corpus_settings, 
     assert "change" in capsys.readouterr().out
 
 
+def test_a_run_is_compared_only_with_earlier_runs_of_the_same_file(corpus_settings, tmp_path: Path, capsys) -> None:
+    row = {"id": "a", "question": "取組12の担当は？", "answerable": True, "expected_answer": ["情報政策課"],
+           "expected_evidence": ["アナログ規制の点検・見直し"]}
+    first, other = write_questions(tmp_path / "first.jsonl", [row]), write_questions(tmp_path / "other.jsonl", [row])
+    common = ["--report-dir", str(tmp_path / "reports"), "--index-dir", str(corpus_settings.index_dir)]
+
+    main(["eval", "--questions", str(first), *common])
+    assert "change" not in capsys.readouterr().out
+    main(["eval", "--questions", str(other), *common])
+    assert "change" not in capsys.readouterr().out  # first.jsonl's totals say nothing about other.jsonl
+    main(["eval", "--questions", str(first), *common])
+    assert "change" in capsys.readouterr().out
+
+
 def test_a_malformed_question_file_names_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "question": "x"}\n{"id": "b"}\n', encoding="utf-8")
