@@ -9,6 +9,8 @@ from pathlib import Path
 from taito_dx.errors import TaitoDxError
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
+# Work problems for the BPR consultation, in the same form: expected evidence names the 取組 that address them.
+DEFAULT_CONSULTATIONS = Path(__file__).resolve().parent / "consultations.jsonl"
 
 
 class QuestionFileError(TaitoDxError):

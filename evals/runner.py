@@ -9,13 +9,14 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from evals.questions import DEFAULT_QUESTIONS, load_questions
+from evals.questions import DEFAULT_CONSULTATIONS, DEFAULT_QUESTIONS, load_questions
 from evals.report import previous_totals, table, write_report
-from evals.scoring import Scored, by_category, score
+from evals.scoring import Scored, by_category, score, score_consultations
 from taito_dx.errors import ConfigError
 from taito_dx.settings import Settings
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
+DEFAULT_CONSULT_THRESHOLDS = Path(__file__).resolve().parent / "consult_thresholds.toml"
 DEFAULT_REPORT_DIR = Path(__file__).resolve().parent / "reports"
 
 
@@ -27,6 +28,17 @@ def evaluate(settings: Settings, questions_file: Path, *, k: int = 5) -> Scored:
     assistant = Assistant(settings)
     assistant.ask(questions[0].question)  # warm: the first question opens the index
     return score(questions, assistant.ask, k=k)
+
+
+def evaluate_consultations(settings: Settings, questions_file: Path, *, k: int = 5) -> Scored:
+    """The BPR consultation's scores on a file of work problems (see `score_consultations`)."""
+    from assistant.assistant import Assistant
+    from assistant.consult import consult
+
+    questions = load_questions(questions_file)
+    assistant = Assistant(settings)
+    consult(assistant, questions[0].question)  # warm: the first call opens the index
+    return score_consultations(questions, lambda problem: consult(assistant, problem), k=k)
 
 
 def evaluate_baseline(settings: Settings, questions_file: Path, *, k: int = 5) -> Scored:
@@ -58,9 +70,11 @@ def check(totals: dict[str, float], thresholds_file: Path) -> list[str]:
 
 
 def run_cli(args: argparse.Namespace, settings: Settings) -> int:
-    questions_file = args.questions or DEFAULT_QUESTIONS
+    if args.consult and args.baseline:
+        raise ConfigError("--baseline scores answers: the plain pipeline has no consultation to compare")
+    questions_file = args.questions or (DEFAULT_CONSULTATIONS if args.consult else DEFAULT_QUESTIONS)
     report_dir = args.report_dir or DEFAULT_REPORT_DIR
-    result = evaluate(settings, questions_file, k=args.k)
+    result = (evaluate_consultations if args.consult else evaluate)(settings, questions_file, k=args.k)
     baseline = evaluate_baseline(settings, questions_file, k=args.k) if args.baseline else None
     previous = previous_totals(report_dir, questions_file)
     print(table(result.totals, baseline.totals if baseline else None, previous))
@@ -78,7 +92,7 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
         )
         print(f"\nreport: {path}")
     if args.check:
-        failures = check(result.totals, args.thresholds or DEFAULT_THRESHOLDS)
+        failures = check(result.totals, args.thresholds or (DEFAULT_CONSULT_THRESHOLDS if args.consult else DEFAULT_THRESHOLDS))
         for failure in failures:
             print(f"below threshold: {failure}", file=sys.stderr)
         return 1 if failures else 0

@@ -6,12 +6,15 @@ import time
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
 from evals.questions import Question
 from taito_dx.models import Answer
+
+if TYPE_CHECKING:
+    from assistant.consult import Consultation
 
 
 def nfkc(text: str) -> str:
@@ -101,3 +104,25 @@ def score(questions: list[Question], ask: Callable[[str], Answer], *, k: int = 5
         latency = (time.perf_counter() - started) * 1000
         results.append(score_question(question, answer, latency, k))
     return Scored(results, totals(results, questions, k))
+
+
+def score_consultations(questions: list[Question], consult: Callable[[str], Consultation], *, k: int = 5) -> Scored:
+    """Score BPR consultations: each question is a work problem, its expected evidence the titles of the 取組
+    that address it. `hit_rank` is the rank of the first suggested 取組 so titled (sources would not tell:
+    a 施策's table row, cited for each of its 取組, holds all their titles)."""
+    results = []
+    for question in questions:
+        started = time.perf_counter()
+        consultation = consult(question.question)
+        latency = (time.perf_counter() - started) * 1000
+        result = score_question(question, consultation.to_answer(), latency, k)
+        result["hit_rank"] = suggestion_rank(question, consultation)
+        results.append(result)
+    return Scored(results, totals(results, questions, k))
+
+
+def suggestion_rank(question: Question, consultation: Consultation) -> int | None:
+    """1-based rank of the first suggested 取組 whose title holds an expected evidence string, or None."""
+    evidence = [nfkc(e) for e in question.expected_evidence]
+    return next((rank for rank, suggestion in enumerate(consultation.suggestions, start=1)
+                 if any(e in nfkc(suggestion.initiative.title) for e in evidence)), None)

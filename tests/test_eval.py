@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from evals.questions import DEFAULT_QUESTIONS, QuestionFileError, load_questions
-from evals.runner import DEFAULT_THRESHOLDS, check
+from evals.runner import DEFAULT_CONSULT_THRESHOLDS, DEFAULT_THRESHOLDS, check
 from taito_dx.cli import main
 
 QUESTION_KEYS = {"id", "answer", "abstained", "citations", "hit_rank", "answer_correct", "latency_ms"}
@@ -88,3 +88,25 @@ def test_quality_gate_thresholds_and_the_baseline_margin(corpus_settings, tmp_pa
     assert check(data["totals"], DEFAULT_THRESHOLDS) == []
     assert code == 0
     assert data["totals"]["hit_at_1"] - data["baseline"]["totals"]["hit_at_1"] >= 0.25
+
+
+@pytest.mark.slow
+def test_consultations_are_scored_by_the_rank_of_the_initiative_suggested(corpus_settings, tmp_path: Path) -> None:
+    """`--consult` scores BPR consultations on the shipped work problems and gates on their floor."""
+    out = tmp_path / "consult.json"
+    code = main(["eval", "--consult", "--check", "--json", str(out), "--no-report",
+                 "--index-dir", str(corpus_settings.index_dir)])
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert TOTAL_KEYS <= set(data["totals"]) and QUESTION_KEYS <= set(data["questions"][0])
+    assert check(data["totals"], DEFAULT_CONSULT_THRESHOLDS) == [] and code == 0
+    by_id = {result["id"]: result for result in data["questions"]}
+    # c02's problem (a bylaw requiring paper notices) is what 取組12's sheet addresses: suggested first
+    assert by_id["c02"]["hit_rank"] == 1 and by_id["c02"]["answer"].splitlines()[1].startswith("- 取組12「アナログ規制")
+    assert by_id["c19"]["abstained"] and by_id["c19"]["answer_correct"]  # the staff canteen is not the plan's
+
+
+def test_consult_mode_refuses_the_baseline(corpus_settings, capsys) -> None:
+    code = main(["eval", "--consult", "--baseline", "--no-report", "--index-dir", str(corpus_settings.index_dir)])
+
+    assert code != 0
+    assert "the plain pipeline has no consultation" in capsys.readouterr().err
