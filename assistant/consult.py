@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 MEASURE_SHARE = 0.6
 # Weight of the 取組 title's cosine similarity to the problem (~0.1-0.5). Fused retrieval scores are ~0.015-0.05,
 # and most 取組 have no text but their title: weighed less, the two 取組 with sheets won nearly every problem
-# (hit@1 on evals/consultations.jsonl 0.20 at 0.05; 0.43 at 0.2, also on problems written after choosing it).
+# (hit@1 on evals/consultations.jsonl 0.20 at 0.05, 0.43 at 0.2; best also on 13 problems written as a check).
 TITLE_WEIGHT = 0.2
 # Below both, nothing retrieved is about the problem: say so instead of guessing. (Off-topic problems meet the
 # chunk vectors, means of sentence vectors, at up to ~0.21; work problems of the plan's at ~0.29 and more.)
