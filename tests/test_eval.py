@@ -78,13 +78,17 @@ def test_the_shipped_set_has_the_promised_shape() -> None:
     assert len(english) >= len(questions) / 3 * 0.5  # plus the mixed-language ones
 
 
+def checked_eval(settings, tmp_path: Path, *flags: str) -> tuple[int, dict]:
+    """`taito-dx eval --check` with `flags`: its exit status and its JSON output."""
+    out = tmp_path / "eval.json"
+    code = main(["eval", "--check", *flags, "--json", str(out), "--no-report", "--index-dir", str(settings.index_dir)])
+    return code, json.loads(out.read_text(encoding="utf-8"))
+
+
 @pytest.mark.slow
 def test_quality_gate_thresholds_and_the_baseline_margin(corpus_settings, tmp_path: Path) -> None:
     """The CI gate: the assistant meets evals/thresholds.toml and beats the plain pipeline's hit@1 by 25 points."""
-    out = tmp_path / "eval.json"
-    code = main(["eval", "--check", "--baseline", "--json", str(out), "--no-report",
-                 "--index-dir", str(corpus_settings.index_dir)])
-    data = json.loads(out.read_text(encoding="utf-8"))
+    code, data = checked_eval(corpus_settings, tmp_path, "--baseline")
     assert check(data["totals"], DEFAULT_THRESHOLDS) == []
     assert code == 0
     assert data["totals"]["hit_at_1"] - data["baseline"]["totals"]["hit_at_1"] >= 0.25
@@ -93,10 +97,7 @@ def test_quality_gate_thresholds_and_the_baseline_margin(corpus_settings, tmp_pa
 @pytest.mark.slow
 def test_consultations_are_scored_by_the_rank_of_the_initiative_suggested(corpus_settings, tmp_path: Path) -> None:
     """`--consult` scores BPR consultations on the shipped work problems and gates on their floor."""
-    out = tmp_path / "consult.json"
-    code = main(["eval", "--consult", "--check", "--json", str(out), "--no-report",
-                 "--index-dir", str(corpus_settings.index_dir)])
-    data = json.loads(out.read_text(encoding="utf-8"))
+    code, data = checked_eval(corpus_settings, tmp_path, "--consult")
     assert TOTAL_KEYS <= set(data["totals"]) and QUESTION_KEYS <= set(data["questions"][0])
     assert check(data["totals"], DEFAULT_CONSULT_THRESHOLDS) == [] and code == 0
     by_id = {result["id"]: result for result in data["questions"]}
