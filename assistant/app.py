@@ -21,8 +21,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from assistant.session_record import SessionRecord
+from assistant.citations import excerpt
 from assistant.phrases import phrase
+from assistant.session_record import SessionRecord
 from taito_dx.errors import ConfigError, QuestionError, TaitoDxError
 from taito_dx.models import Answer, Chunk, Citation, Turn
 from taito_dx.settings import Settings
@@ -90,15 +91,20 @@ def highlighted(text: str, facts: Sequence[str]) -> str:
 
 
 def citation_html(number: int, citation: Citation, lang: str) -> str:
+    """One source: the lines stating its cited facts, and its whole text a click away when that is longer."""
     page = html_text(citation.page) if citation.page else "—"
+    shown = excerpt(citation.text, citation.highlights)
+    full_text = "" if shown == citation.text else (
+        f'<details class="src-full"><summary>{html_text(ui_text(lang, "full_text"))}</summary>'
+        f'<div class="src-quote">{highlighted(citation.text, citation.highlights)}</div></details>')
     return (
         f'<div class="src-item" data-citation="{number}">'
         f'<div class="src-head"><span class="src-num">[{number}]</span> '
         f'<span class="src-loc">{html_text(citation.location)}</span></div>'
         f'<div class="src-meta">{html_text(ui_text(lang, "document"))}: {html_text(citation.source)}'
         f' ・ {html_text(ui_text(lang, "page"))}: {page}</div>'
-        f'<div class="src-quote">{highlighted(citation.text, citation.highlights)}</div>'
-        "</div>"
+        f'<div class="src-quote">{highlighted(shown, citation.highlights)}</div>'
+        f"{full_text}</div>"
     )
 
 
@@ -281,6 +287,7 @@ CSS = """
 .src-quote { white-space: pre-wrap; border-left: 3px solid var(--color-accent); padding-left: .6em; font-size: .92em;
              line-height: 1.55; max-height: 22em; overflow-y: auto; }
 .src-quote mark { background: #ffe066; color: #1f2328; padding: 0 .1em; border-radius: 2px; }
+.src-full summary { font-size: .85em; color: var(--body-text-color-subdued); cursor: pointer; margin-top: .3em; }
 .src-empty { color: var(--body-text-color-subdued); }
 .abstain-note { background: #fff4e5; color: #663c00; border: 1px solid #ffb74d; border-radius: 8px; padding: .5em .8em;
                 margin-bottom: .7em; }

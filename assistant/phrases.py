@@ -126,6 +126,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "ui_sources_empty": {"ja": "質問すると、回答の根拠となる計画書の記載がここに表示されます。",
                       "en": "Ask a question: the passages of the plan behind the answer appear here."},
     "ui_no_sources": {"ja": "この回答に出典はありません。", "en": "This answer cites no source."},
+    "ui_full_text": {"ja": "全文を表示", "en": "Show the whole passage"},
     "ui_abstained": {"ja": "計画に記載なし", "en": "The plan does not say"},
     "ui_abstained_note": {"ja": "計画書にはこの質問に答える記載がありません。参考として最も近い記載を示します。",
                        "en": "The plan has nothing that answers this. The closest passage is shown for reference."},

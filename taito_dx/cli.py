@@ -177,6 +177,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.assistant import Assistant
+    from assistant.citations import excerpt
     from assistant.retrieve import plan_filter
 
     settings = settings_from(args)
@@ -194,7 +195,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         for number, citation in enumerate(answer.citations, start=1):
             page = f" p.{citation.page}" if citation.page else ""
             print(f"[{number}] {citation.source}{page} — {citation.location}")
-            print("    " + citation.text.replace("\n", "\n    "))
+            print("    " + excerpt(citation.text, citation.highlights).replace("\n", "\n    "))
     return 0
 
 

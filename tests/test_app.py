@@ -27,6 +27,7 @@ from assistant.app import (
     sources_html,
     stream_prefixes,
 )
+from assistant.citations import excerpt
 from assistant.consult import consult
 from assistant.feedback import read_feedback, record_feedback
 from assistant.session_record import SessionRecord
@@ -231,6 +232,29 @@ def test_sources_panel_shows_document_page_location_and_highlighted_evidence() -
     assert "第2章 &gt; 目標2 &gt; 施策9 &gt; 取組12" in panel
     assert "担当 <mark>情報政策課</mark>" in panel
     assert "<h3>出典</h3>" in sources_html([_citation()], "ja") and "<h3>Sources</h3>" in sources_html([], "en")
+
+
+LONG_SHEET = "\n".join(["施策9 AI・デジタル技術による業務変革", "取組12 アナログ規制の点検・見直し",
+                        *(f"説明の行{n}" for n in range(1, 21)), "担当 情報政策課", "総務課", "評価指標"])
+
+
+def test_a_long_source_shows_its_heading_and_the_lines_stating_the_facts() -> None:
+    shown = excerpt(LONG_SHEET, ["情報政策課", "総務課"])
+
+    assert shown.split("\n") == ["施策9 AI・デジタル技術による業務変革", "取組12 アナログ規制の点検・見直し", "…",
+                                 "説明の行19", "説明の行20", "担当 情報政策課", "総務課", "評価指標"]
+    assert excerpt(LONG_SHEET, []) == LONG_SHEET  # nothing cited: nothing to centre on
+    assert excerpt("見出し\n担当 情報政策課\n総務課", ["総務課"]) == "見出し\n担当 情報政策課\n総務課"  # short
+    assert excerpt(LONG_SHEET, ["情報政策課\n総務課"]) == LONG_SHEET  # a fact across lines: the whole text
+
+
+def test_sources_panel_keeps_the_whole_passage_a_click_away() -> None:
+    panel = sources_html([_citation(text=LONG_SHEET)], "ja")
+
+    quote, full = panel.split('<details class="src-full">')
+    assert "担当 <mark>情報政策課</mark>" in quote and "説明の行5" not in quote and "…" in quote
+    assert "<summary>全文を表示</summary>" in full and "説明の行5" in full and "<mark>情報政策課</mark>" in full
+    assert "<details" not in sources_html([_citation()], "ja")  # a short source is shown whole, once
 
 
 def test_sources_panel_escapes_everything_from_documents() -> None:
