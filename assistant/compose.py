@@ -338,9 +338,8 @@ def _owners_listed(measure: Measure | None, index: OpenGeneration, lang: str) ->
             citations += cited
     if not lines and measure is not None:  # the closest the plan says: which initiatives it has
         children = _children_part(measure, index, lang)
-        listing = "、".join(_initiative_name(i) for i in index.registry.initiatives_of(measure.number))
-        return Part(phrase(lang, "owners_none_measure", measure=_measure_name(measure), listing=listing),
-                    children.citations, stated=False)
+        return Part(phrase(lang, "owners_none_measure", measure=_measure_name(measure),
+                           listing=_initiatives_listing(measure, index)), children.citations, stated=False)
     if not lines:
         return Part(phrase(lang, "owners_none"), stated=False)
     return Part(phrase(lang, "owners_listed") + "\n" + "\n".join(lines), citations)
@@ -421,9 +420,12 @@ def _parent_part(initiative: Initiative | None, measure: Measure | None, index: 
 
 def _children_part(measure: Measure, index: OpenGeneration, lang: str) -> Part:
     children = index.registry.initiatives_of(measure.number)
-    listing = "、".join(_initiative_name(i) for i in children)
-    return Part(phrase(lang, "children", measure=_measure_name(measure), listing=listing),
+    return Part(phrase(lang, "children", measure=_measure_name(measure), listing=_initiatives_listing(measure, index)),
                 _cited(index, f"measure:{measure.number}", *(i.title for i in children)))
+
+
+def _initiatives_listing(measure: Measure, index: OpenGeneration) -> str:
+    return "、".join(_initiative_name(i) for i in index.registry.initiatives_of(measure.number))
 
 
 COUNTED = {"目標": re.compile(r"目標|goals?\b", re.I), "施策": re.compile(r"施策|measures?\b|polic", re.I),

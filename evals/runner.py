@@ -92,7 +92,8 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
         )
         print(f"\nreport: {path}")
     if args.check:
-        failures = check(result.totals, args.thresholds or (DEFAULT_CONSULT_THRESHOLDS if args.consult else DEFAULT_THRESHOLDS))
+        thresholds = args.thresholds or (DEFAULT_CONSULT_THRESHOLDS if args.consult else DEFAULT_THRESHOLDS)
+        failures = check(result.totals, thresholds)
         for failure in failures:
             print(f"below threshold: {failure}", file=sys.stderr)
         return 1 if failures else 0
