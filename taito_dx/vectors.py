@@ -125,4 +125,6 @@ class PartVectors:
     def load(cls, matrix_file: Path, keys_file: Path) -> PartVectors:
         rows = json.loads(keys_file.read_text(encoding="utf-8"))["rows"]
         matrix = np.load(matrix_file)
+        if matrix.ndim != 2 or len(matrix) != len(rows):  # files of two different writes
+            raise ValueError(f"{matrix_file.name} holds {len(matrix)} vectors for the {len(rows)} rows of {keys_file.name}")
         return cls([(chunk_id, number) for chunk_id, number, _ in rows], [text for _, _, text in rows], matrix)

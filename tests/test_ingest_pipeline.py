@@ -527,6 +527,18 @@ def test_an_index_with_an_unreadable_manifest_is_reported_and_ingested_anew(
     assert "RPAで転記作業を自動化する" in Assistant(settings).ask("転記作業の自動化には何を使う？").text
 
 
+def test_vectors_that_do_not_match_their_rows_are_reported_as_damage(
+        corpus: Path, ingested: IngestReport, settings: Settings) -> None:
+    from assistant.assistant import Assistant
+    from taito_dx.errors import DamagedIndexError
+
+    damaged = current(settings)
+    np.save(damaged.vectors_file, np.load(damaged.vectors_file)[:-1])  # one vector short of vectors.json
+
+    with pytest.raises(DamagedIndexError, match="vectors.npy holds .* vectors for the .* rows of vectors.json"):
+        Assistant(settings).ask("転記作業の自動化には何を使う？")
+
+
 @pytest.mark.slow
 def test_rebuild_writes_a_truncated_index_anew_from_unchanged_input(corpus: Path, ingested: IngestReport,
                                                                   settings: Settings) -> None:
