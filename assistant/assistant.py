@@ -9,15 +9,15 @@ from typing import Any, Sequence
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.compose import REGISTRY_ATTRIBUTES, ExtractiveAnswerer
-from assistant.entities import Link, Links, link
-from assistant.index_view import IndexView, OpenGeneration
-from assistant.intent import Intent, analyse, language_of
-from assistant.phrases import phrase
-from assistant.retrieve import HybridRetriever, Retrieval
+from taito_dx.assistant.compose import REGISTRY_ATTRIBUTES, ExtractiveAnswerer
+from taito_dx.assistant.entities import Link, Links, link
+from taito_dx.index.reader import IndexView, OpenGeneration
+from taito_dx.assistant.intent import Intent, analyse, language_of
+from taito_dx.assistant.phrases import phrase
+from taito_dx.assistant.retrieve import HybridRetriever, Retrieval
 from taito_dx.embeddings import load_embeddings
 from taito_dx.errors import QuestionError
-from taito_dx.keyword import JapaneseTokenizer
+from taito_dx.index.keyword import JapaneseTokenizer
 from taito_dx.models import Answer, Turn
 from taito_dx.settings import Settings
 
@@ -40,7 +40,7 @@ class Assistant:
         self.extractive = ExtractiveAnswerer(self.tokenizer)
         self.llm = None
         if chat_model is not None or settings.llm != "none":
-            from assistant.llm import LLMAnswerer, chat_model_from_settings
+            from taito_dx.assistant.llm import LLMAnswerer, chat_model_from_settings
 
             self.llm = LLMAnswerer(chat_model or chat_model_from_settings(settings))
 

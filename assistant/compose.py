@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.citations import cite
-from assistant.entities import Links
-from assistant.index_view import OpenGeneration, section_title
-from assistant.intent import Intent, evidence_has_type
-from assistant.phrases import phrase
-from assistant.retrieve import Retrieval
-from taito_dx.keyword import JapaneseTokenizer
+from taito_dx.assistant.citations import cite
+from taito_dx.assistant.entities import Links
+from taito_dx.index.reader import OpenGeneration, section_title
+from taito_dx.assistant.intent import Intent, evidence_has_type
+from taito_dx.assistant.phrases import phrase
+from taito_dx.assistant.retrieve import Retrieval
+from taito_dx.index.keyword import JapaneseTokenizer
 from taito_dx.models import Answer, Chunk, Citation, Initiative, Measure, ScoredChunk
 from taito_dx.sentences import sentences
 

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.citations import cite
-from assistant.phrases import phrase
+from taito_dx.assistant.citations import cite
+from taito_dx.assistant.phrases import phrase
 from taito_dx.models import Answer, Chunk, Citation, Goal, Indicator, Initiative, Measure, ScoredChunk
 
 if TYPE_CHECKING:
-    from assistant.assistant import Assistant
-    from assistant.index_view import OpenGeneration
+    from taito_dx.assistant.assistant import Assistant
+    from taito_dx.index.reader import OpenGeneration
 
 # A passage about a whole 施策 counts this much for each of its 取組 (a sheet counts fully for its own).
 MEASURE_SHARE = 0.6
@@ -117,7 +117,7 @@ def consult(assistant: Assistant, problem: str, *, limit: int = LIMIT) -> Consul
 
     Raises `QuestionError` for an empty or over-long description, like `Assistant.ask`.
     """
-    from assistant.entities import link
+    from taito_dx.assistant.entities import link
 
     intent = assistant.analyse_question(problem)
     index = assistant.view.current()

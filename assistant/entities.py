@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.index_view import OpenGeneration, trigrams
+from taito_dx.index.reader import OpenGeneration, trigrams
 from taito_dx.registry import PlanRegistry
 
 KINDS = ("goal", "measure", "initiative", "indicator", "section")

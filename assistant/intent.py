@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from taito_dx.keyword import JapaneseTokenizer
+from taito_dx.index.keyword import JapaneseTokenizer
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 HIRAGANA = re.compile(r"[\u3040-\u309f]")

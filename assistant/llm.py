@@ -13,8 +13,8 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.intent import Intent
-from assistant.retrieve import Retrieval
+from taito_dx.assistant.intent import Intent
+from taito_dx.assistant.retrieve import Retrieval
 from taito_dx.errors import ConfigError
 from taito_dx.models import Answer, Chunk, Citation
 from taito_dx.settings import Settings

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant.entities import Links
-from assistant.index_view import OpenGeneration, section_title
-from taito_dx.keyword import JapaneseTokenizer
+from taito_dx.assistant.entities import Links
+from taito_dx.index.reader import OpenGeneration, section_title
+from taito_dx.index.keyword import JapaneseTokenizer
 from taito_dx.models import Chunk, ScoredChunk
 
 RRF_K = 60

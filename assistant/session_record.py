@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from taito_dx.models import Answer, Citation
 
 if TYPE_CHECKING:
-    from assistant.consult import Consultation
+    from taito_dx.assistant.consult import Consultation
 
 # `<` opens markup and `&name;` an entity; `>` mid-line is plain text, so plan paths stay readable.
 ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")

@@ -1,0 +1,1 @@
+"""Evals: question sets, scoring, the plain baseline pipeline, reports and benchmarks."""

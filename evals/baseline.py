@@ -13,10 +13,10 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from ingest.load import load
-from ingest.pipeline import collect_files
+from taito_dx.ingest.load import load
+from taito_dx.ingest.pipeline import collect_files
 from taito_dx.models import Answer, Chunk, Citation, ScoredChunk
-from taito_dx.store import chroma_client
+from taito_dx.index.store import chroma_client
 
 
 class LibraryDefaultUSE(Embeddings):

@@ -41,7 +41,7 @@ from typing import Any, Callable
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from evals.questions import DEFAULT_QUESTIONS, load_questions
+from taito_dx.evals.questions import DEFAULT_QUESTIONS, load_questions
 from taito_dx.settings import Settings
 
 SHORT_QUERY = "アナログ規制の見直しの担当課は？"
@@ -123,9 +123,9 @@ def run(settings: Settings, *, quick: bool = False, log: Callable[[str], None] =
         import chromadb  # noqa: F401  (imported here so that no timed step below pays for it)
         import langchain_chroma  # noqa: F401
 
-        from assistant.assistant import Assistant
-        from evals.baseline import BaselinePipeline, LibraryDefaultUSE
-        from ingest.pipeline import run as ingest
+        from taito_dx.assistant.assistant import Assistant
+        from taito_dx.evals.baseline import BaselinePipeline, LibraryDefaultUSE
+        from taito_dx.ingest.pipeline import run as ingest
         from taito_dx.embeddings import load_embeddings
 
         figures["import_seconds"] = _seconds(started)
@@ -184,9 +184,9 @@ def run(settings: Settings, *, quick: bool = False, log: Callable[[str], None] =
 
 def _scale(settings: Settings, work: Path, sizes: Sizes, embedder: CountingEmbeddings, questions: list[str],
            log: Callable[[str], None]) -> dict[str, Any]:
-    from assistant.assistant import Assistant
-    from evals.scale_corpus import write_corpus
-    from ingest.pipeline import run as ingest
+    from taito_dx.assistant.assistant import Assistant
+    from taito_dx.evals.scale_corpus import write_corpus
+    from taito_dx.ingest.pipeline import run as ingest
 
     target = sizes.scale * sum(path.stat().st_size for path in _corpus_files(settings))
     corpus = write_corpus(work / "scale-corpus", target_bytes=target)
@@ -355,7 +355,7 @@ def _tail(path: Path, lines: int = 5) -> str:
 
 
 def _corpus_files(settings: Settings) -> list[Path]:
-    from ingest.pipeline import collect_files
+    from taito_dx.ingest.pipeline import collect_files
 
     return [path for path, _ in collect_files(list(settings.corpus))[0]]
 

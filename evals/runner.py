@@ -9,9 +9,9 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from evals.questions import DEFAULT_CONSULTATIONS, DEFAULT_QUESTIONS, load_questions
-from evals.report import previous_totals, table, write_report
-from evals.scoring import Scored, by_category, score, score_consultations
+from taito_dx.evals.questions import DEFAULT_CONSULTATIONS, DEFAULT_QUESTIONS, load_questions
+from taito_dx.evals.report import previous_totals, table, write_report
+from taito_dx.evals.scoring import Scored, by_category, score, score_consultations
 from taito_dx.errors import ConfigError
 from taito_dx.settings import Settings
 
@@ -22,7 +22,7 @@ DEFAULT_REPORT_DIR = Path(__file__).resolve().parent / "reports"
 
 def evaluate(settings: Settings, questions_file: Path, *, k: int = 5) -> Scored:
     """The assistant's scores on a question file."""
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
 
     questions = load_questions(questions_file)
     assistant = Assistant(settings)
@@ -32,8 +32,8 @@ def evaluate(settings: Settings, questions_file: Path, *, k: int = 5) -> Scored:
 
 def evaluate_consultations(settings: Settings, questions_file: Path, *, k: int = 5) -> Scored:
     """The BPR consultation's scores on a file of work problems (see `score_consultations`)."""
-    from assistant.assistant import Assistant
-    from assistant.consult import consult
+    from taito_dx.assistant.assistant import Assistant
+    from taito_dx.assistant.consult import consult
 
     questions = load_questions(questions_file)
     assistant = Assistant(settings)
@@ -43,7 +43,7 @@ def evaluate_consultations(settings: Settings, questions_file: Path, *, k: int =
 
 def evaluate_baseline(settings: Settings, questions_file: Path, *, k: int = 5) -> Scored:
     """The plain LangChain pipeline's scores on the same questions, with the same embedder."""
-    from evals.baseline import BaselinePipeline
+    from taito_dx.evals.baseline import BaselinePipeline
     from taito_dx.embeddings import load_embeddings
 
     questions = load_questions(questions_file)

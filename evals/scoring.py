@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from evals.questions import Question
+from taito_dx.evals.questions import Question
 from taito_dx.models import Answer
 
 if TYPE_CHECKING:
-    from assistant.consult import Consultation
+    from taito_dx.assistant.consult import Consultation
 
 
 def nfkc(text: str) -> str:

@@ -6,7 +6,7 @@ import hashlib
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from ingest.structure import ParsedPlan, Unit
+from taito_dx.ingest.structure import ParsedPlan, Unit
 from taito_dx.models import Chunk
 from taito_dx.registry import PlanRegistry
 

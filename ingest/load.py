@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ingest.pdf import load_pdf
-from ingest.text import decode
+from taito_dx.ingest.pdf import load_pdf
+from taito_dx.ingest.text import decode
 from taito_dx.errors import DocumentTooLargeError, EmptyDocumentError, UnreadableFileError, UnsupportedFileError
 from taito_dx.models import Document, Page
 

@@ -14,19 +14,19 @@ from typing import Any, Callable
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from ingest.chunk import chunk_document
-from ingest.load import load
-from ingest.normalize import normalize
-from ingest.structure import parse
+from taito_dx.ingest.chunk import chunk_document
+from taito_dx.ingest.load import load
+from taito_dx.ingest.normalize import normalize
+from taito_dx.ingest.structure import parse
 from taito_dx.embeddings import ReusingEmbeddings, load_embeddings, model_id
 from taito_dx.errors import IngestError, StoreError, TaitoDxError
-from taito_dx.index import LAYOUT_VERSION, Generation, IndexDir, remove_generation
-from taito_dx.keyword import JapaneseTokenizer, KeywordIndex
+from taito_dx.index.directory import LAYOUT_VERSION, Generation, IndexDir, remove_generation
+from taito_dx.index.keyword import JapaneseTokenizer, KeywordIndex
 from taito_dx.models import Chunk
 from taito_dx.registry import PlanRegistry
 from taito_dx.settings import Settings
-from taito_dx.store import VectorStore, chroma_client, drop_collection
-from taito_dx.vectors import PartVectors
+from taito_dx.index.store import VectorStore, chroma_client, drop_collection
+from taito_dx.index.vectors import PartVectors
 
 log = logging.getLogger(__name__)
 

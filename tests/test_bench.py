@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from evals.bench import ROWS, table
-from evals.scale_corpus import FIRST_INITIATIVE, write_corpus
-from ingest.pipeline import _read
+from taito_dx.evals.bench import ROWS, table
+from taito_dx.evals.scale_corpus import FIRST_INITIATIVE, write_corpus
+from taito_dx.ingest.pipeline import _read
 from taito_dx.cli import main
 
 REQUIRED = (

@@ -20,11 +20,11 @@ from typing import Iterator
 
 import pytest
 
-from ingest.pipeline import run
+from taito_dx.ingest.pipeline import run
 from taito_dx.errors import StoreError
-from taito_dx.index import IndexDir
+from taito_dx.index.directory import IndexDir
 from taito_dx.settings import REPO_CORPUS, Settings
-from taito_dx.store import chroma_client
+from taito_dx.index.store import chroma_client
 
 pytestmark = pytest.mark.slow
 
@@ -111,7 +111,7 @@ def test_vectors_go_to_the_server_not_the_index_dir(server_settings: Settings, c
 
 
 def test_server_answers_match_the_embedded_store(server_settings: Settings, assistant) -> None:
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
 
     on_server = Assistant(server_settings, embedder=assistant.embedder)
     questions = sample_questions()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from taito_dx.cli import SETTING_FLAGS, build_parser, main
-from taito_dx.index import IndexDir
+from taito_dx.index.directory import IndexDir
 from taito_dx.settings import env_names
 
 SUBCOMMANDS = ("ingest", "ask", "serve", "eval", "bench", "feedback")

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import run
+from taito_dx.ingest.pipeline import run
 from taito_dx.errors import IndexLockedError
-from taito_dx.index import Generation, IndexDir
-from taito_dx.keyword import KeywordIndex
+from taito_dx.index.directory import Generation, IndexDir
+from taito_dx.index.keyword import KeywordIndex
 from taito_dx.settings import REPO_CORPUS, Settings
-from taito_dx.store import chroma_client
+from taito_dx.index.store import chroma_client
 
 PLAN = REPO_CORPUS / "taito-dx-plan-interim-summary.txt"
 RUN_TIMEOUT = 240
@@ -90,7 +90,7 @@ def test_cli_refusal_is_one_line_and_exit_1(indexed: tuple[Path, Settings], tmp_
 
 @pytest.mark.slow
 def test_two_ingests_started_at_once(tmp_path: Path) -> None:
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from ingest.pipeline import run
+from taito_dx.ingest.pipeline import run
 from taito_dx.embeddings import ReusingEmbeddings, SentenceTransformerEmbeddings, USEEmbeddings, load_embeddings, model_id
 from taito_dx.errors import EmbeddingError
-from taito_dx.index import IndexDir
+from taito_dx.index.directory import IndexDir
 from taito_dx.settings import Settings
-from taito_dx.store import chroma_client
+from taito_dx.index.store import chroma_client
 
 JAPANESE = "アナログ規制の点検・見直しは情報政策課と総務課が担当します。"
 ENGLISH = "The review of analog regulations is handled by the Information Policy Section and the General Affairs Section."

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.questions import DEFAULT_QUESTIONS, QuestionFileError, load_questions
-from evals.runner import DEFAULT_CONSULT_THRESHOLDS, DEFAULT_THRESHOLDS, check
+from taito_dx.evals.questions import DEFAULT_QUESTIONS, QuestionFileError, load_questions
+from taito_dx.evals.runner import DEFAULT_CONSULT_THRESHOLDS, DEFAULT_THRESHOLDS, check
 from taito_dx.cli import main
 
 QUESTION_KEYS = {"id", "answer", "abstained", "citations", "hit_rank", "answer_correct", "latency_ms"}

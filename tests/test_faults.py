@@ -51,8 +51,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from ingest.pipeline import run
-from taito_dx.index import IndexDir
+from taito_dx.ingest.pipeline import run
+from taito_dx.index.directory import IndexDir
 from taito_dx.settings import REPO_CORPUS, Settings
 
 PLAN = REPO_CORPUS / "taito-dx-plan-interim-summary.txt"
@@ -214,7 +214,7 @@ def test_each_bad_file_is_named_once_and_every_good_file_is_ingested(tmp_path: P
         assert any(phrase in text for text in texts), (name, texts[:3])
     assert {chunk.page for chunk in chunks if chunk.source == "good.pdf"} == {1}
 
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
 
     answer = Assistant(settings).ask("取組12の担当はどこですか？")
     assert "情報政策課" in answer.text and "総務課" in answer.text, answer.text

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import run
+from taito_dx.ingest.pipeline import run
 from taito_dx.errors import QuestionError
-from taito_dx.index import IndexDir
+from taito_dx.index.directory import IndexDir
 from taito_dx.models import Answer
 from taito_dx.settings import REPO_CORPUS, Settings
 
@@ -147,7 +147,7 @@ OWNER_QUESTIONS = {
 @pytest.fixture(scope="module")
 def injected(tmp_path_factory: pytest.TempPathFactory):
     """An Assistant over the plan plus a notice that tries to instruct it."""
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
 
     root = tmp_path_factory.mktemp("injected")
     corpus = root / "corpus"

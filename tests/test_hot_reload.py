@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import run
+from taito_dx.ingest.pipeline import run
 from taito_dx.errors import NoIndexError
-from taito_dx.index import IndexDir
+from taito_dx.index.directory import IndexDir
 from taito_dx.settings import REPO_CORPUS, Settings
 
 PLAN = REPO_CORPUS / "taito-dx-plan-interim-summary.txt"
@@ -70,7 +70,7 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def test_same_assistant_answers_from_the_new_generation(corpus: Path, settings: Settings) -> None:
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
 
     assistant = Assistant(settings)  # started before there is any index, as `serve` may be
     with pytest.raises(NoIndexError, match="taito-dx ingest"):
@@ -97,7 +97,7 @@ def test_same_assistant_answers_from_the_new_generation(corpus: Path, settings: 
 
 @pytest.mark.slow
 def test_assistant_keeps_answering_while_another_process_ingests(corpus: Path, settings: Settings) -> None:
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
 
     run([corpus], settings)
     assistant = Assistant(settings)

@@ -18,14 +18,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.pipeline import IngestReport, run
+from taito_dx.ingest.pipeline import IngestReport, run
 from taito_dx.errors import TaitoDxError
-from taito_dx.index import Generation, IndexDir
-from taito_dx.keyword import JapaneseTokenizer, KeywordIndex
+from taito_dx.index.directory import Generation, IndexDir
+from taito_dx.index.keyword import JapaneseTokenizer, KeywordIndex
 from taito_dx.registry import PlanRegistry
 from taito_dx.settings import REPO_CORPUS, Settings
 from taito_dx.sentences import sentences
-from taito_dx.store import chroma_client
+from taito_dx.index.store import chroma_client
 
 SUMMARY_KEYS = {"documents", "chunks", "embedded", "unchanged", "removed", "seconds"}
 
@@ -446,7 +446,7 @@ def test_default_corpus_is_the_shipped_one() -> None:
 
 def test_an_index_written_by_an_older_version_is_rebuilt_not_misread(corpus: Path, ingested: IngestReport,
                                                                     settings: Settings) -> None:
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
     from taito_dx.errors import ConfigError
 
     # What the previous release left: manifest version 1, sentences in Chroma, no vectors file.
@@ -487,7 +487,7 @@ def test_unreadable_vectors_of_the_previous_generation_are_embedded_anew(
 @pytest.mark.parametrize("damage", ["vectors.npy", "chroma", "keyword/ids.json", "chunks.jsonl"])
 def test_a_damaged_index_is_reported_as_such_and_an_unchanged_ingest_repairs_it(
         corpus: Path, ingested: IngestReport, settings: Settings, damage: str) -> None:
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
     from taito_dx.errors import DamagedIndexError
 
     damaged = current(settings)
@@ -511,7 +511,7 @@ def test_a_damaged_index_is_reported_as_such_and_an_unchanged_ingest_repairs_it(
 
 def test_an_index_with_an_unreadable_manifest_is_reported_and_ingested_anew(
         corpus: Path, ingested: IngestReport, settings: Settings) -> None:
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
     from taito_dx.errors import DamagedIndexError
 
     damaged = current(settings)
@@ -529,7 +529,7 @@ def test_an_index_with_an_unreadable_manifest_is_reported_and_ingested_anew(
 
 def test_vectors_that_do_not_match_their_rows_are_reported_as_damage(
         corpus: Path, ingested: IngestReport, settings: Settings) -> None:
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
     from taito_dx.errors import DamagedIndexError
 
     damaged = current(settings)

@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pytest
 
-from taito_dx.index import Generation, IndexDir
-from taito_dx.keyword import KeywordIndex
+from taito_dx.index.directory import Generation, IndexDir
+from taito_dx.index.keyword import KeywordIndex
 from taito_dx.settings import REPO_CORPUS, Settings
-from taito_dx.store import chroma_client
+from taito_dx.index.store import chroma_client
 
 pytestmark = pytest.mark.slow
 
@@ -105,7 +105,7 @@ def files_of(generation: Generation) -> set[str]:
 
 
 def test_sigkill_at_random_points_leaves_a_whole_generation(tmp_path: Path) -> None:
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
     from taito_dx.embeddings import load_embeddings
 
     corpus = tmp_path / "corpus"

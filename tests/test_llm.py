@@ -11,8 +11,8 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage
 
-from assistant.assistant import Assistant
-from assistant.llm import SYSTEM_PROMPT, build_messages
+from taito_dx.assistant.assistant import Assistant
+from taito_dx.assistant.llm import SYSTEM_PROMPT, build_messages
 from taito_dx.errors import ConfigError
 from taito_dx.models import Chunk
 from taito_dx.settings import Settings

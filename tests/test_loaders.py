@@ -16,8 +16,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from ingest.load import load
-from ingest.text import decode
+from taito_dx.ingest.load import load
+from taito_dx.ingest.text import decode
 from taito_dx.errors import EmptyDocumentError, IngestError, UnreadableFileError, UnsupportedFileError
 
 JAPANESE_FONT = "HeiseiKakuGo-W5"

@@ -7,7 +7,7 @@ clean that up by rule, without inventing words the document does not use.
 
 from __future__ import annotations
 
-from ingest.normalize import keep_line, normalize, repair_mixed_script
+from taito_dx.ingest.normalize import keep_line, normalize, repair_mixed_script
 from taito_dx.settings import REPO_CORPUS
 
 CORPUS_FILE = REPO_CORPUS / "taito-dx-plan-interim-summary.txt"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.load import load
-from ingest.normalize import normalize
-from ingest.structure import BREADCRUMB, ParsedPlan, parse
+from taito_dx.ingest.load import load
+from taito_dx.ingest.normalize import normalize
+from taito_dx.ingest.structure import BREADCRUMB, ParsedPlan, parse
 from taito_dx.models import Indicator
 from taito_dx.settings import REPO_CORPUS
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from assistant.citations import excerpt
-from assistant.phrases import phrase
-from assistant.session_record import SessionRecord
+from taito_dx.assistant.citations import excerpt
+from taito_dx.assistant.phrases import phrase
+from taito_dx.assistant.session_record import SessionRecord
 from taito_dx.errors import ConfigError, QuestionError, TaitoDxError
 from taito_dx.models import Answer, Chunk, Citation, Turn
 from taito_dx.settings import Settings
@@ -31,9 +31,9 @@ from taito_dx.settings import Settings
 if TYPE_CHECKING:
     import gradio as gr
 
-    from assistant.assistant import Assistant
-    from assistant.consult import Consultation
-    from assistant.index_view import OpenGeneration
+    from taito_dx.assistant.assistant import Assistant
+    from taito_dx.assistant.consult import Consultation
+    from taito_dx.index.reader import OpenGeneration
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def ui_text(lang: str, key: str, **values: str) -> str:
 
 
 def language_of(text: str) -> str:
-    from assistant.intent import language_of as detect
+    from taito_dx.assistant.intent import language_of as detect
 
     return detect(text or "")
 
@@ -226,7 +226,7 @@ def plan_summary(index: "OpenGeneration", shown: int) -> str:
 
 def initiative_source_html(index: "OpenGeneration", number: int) -> str:
     """The source text of one 取組: its sheet when the plan has one, else its 施策's table row and page."""
-    from assistant.citations import cite
+    from taito_dx.assistant.citations import cite
 
     registry = index.registry
     initiative = registry.initiatives.get(number)
@@ -387,7 +387,7 @@ class Handlers:
 
     def like(self, session: ChatSession | None, index: Any, liked: Any) -> None:
         """Append a thumbs up/down on the answer at chat message `index` to the feedback log."""
-        from assistant.feedback import record_feedback
+        from taito_dx.assistant.feedback import record_feedback
 
         if not self.settings.feedback:
             return
@@ -403,7 +403,7 @@ class Handlers:
         """Outputs: the consultation's HTML, session, two download buttons."""
         import gradio as gr
 
-        from assistant.consult import consult
+        from taito_dx.assistant.consult import consult
 
         session = session or ChatSession()
         lang = language_of(problem or "")
@@ -603,7 +603,7 @@ def serve(settings: Settings) -> None:
 
 
 def _load_assistant(settings: Settings) -> "Assistant":
-    from assistant.assistant import Assistant
+    from taito_dx.assistant.assistant import Assistant
 
     assistant = Assistant(settings)
     assistant.view.current()  # open the index now, not on the first question

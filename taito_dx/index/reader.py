@@ -18,13 +18,13 @@ from langchain_core.embeddings import Embeddings
 
 from taito_dx.embeddings import model_id
 from taito_dx.errors import ConfigError, DamagedIndexError
-from taito_dx.index import LAYOUT_VERSION, Generation, IndexDir
-from taito_dx.keyword import JapaneseTokenizer, KeywordIndex
+from taito_dx.index.directory import LAYOUT_VERSION, Generation, IndexDir
+from taito_dx.index.keyword import JapaneseTokenizer, KeywordIndex
 from taito_dx.models import Chunk
 from taito_dx.registry import PlanRegistry
 from taito_dx.settings import Settings
-from taito_dx.store import VectorStore, chroma_client
-from taito_dx.vectors import PartVectors
+from taito_dx.index.store import VectorStore, chroma_client
+from taito_dx.index.vectors import PartVectors
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from typing import Any, Iterator
 from taito_dx.errors import ConfigError, IndexLockedError, NoIndexError
 from taito_dx.models import Chunk
 from taito_dx.registry import PlanRegistry
-from taito_dx.vectors import PartVectors
+from taito_dx.index.vectors import PartVectors
 
 KEEP_GENERATIONS = 2
 # The generation layout this code writes and reads (recorded in each manifest as "version").

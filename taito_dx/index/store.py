@@ -10,7 +10,7 @@ import numpy as np
 
 from taito_dx.errors import StoreError
 from taito_dx.models import Chunk
-from taito_dx.vectors import WHOLE, Hit
+from taito_dx.index.vectors import WHOLE, Hit
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The Gradio chat UI: rendering, session state, event handlers, layout and launch."""
