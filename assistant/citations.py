@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from taito_dx.index.reader import OpenGeneration
 from taito_dx.models import Chunk, Citation
+from taito_dx.registry import Fact
 
 EXCERPT_HEAD = 2  # first lines kept: the heading that says what the passage is
 EXCERPT_CONTEXT = 2  # lines kept before and after each line that states a cited fact
@@ -47,3 +49,10 @@ def excerpt(text: str, facts: Sequence[str]) -> str:
     if previous < len(lines) - 1:
         shown.append(ELIDED)
     return "\n".join(shown)
+
+
+def cite_fact(index: OpenGeneration, fact: Fact, number: int, *facts: str) -> list[Citation]:
+    """The citation of the chunk that states `fact` about entity `number`, if it states every one of `facts`."""
+    chunk = index.evidence(fact, number)
+    citation = cite(chunk, *facts) if chunk is not None else None
+    return [citation] if citation else []

@@ -9,17 +9,17 @@ from the plan registry and the chunks that state them; nothing is matched agains
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from taito_dx.assistant.citations import cite
+from taito_dx.assistant.entities import EntityCatalogue
 from taito_dx.assistant.phrases import phrase
-from taito_dx.models import Answer, Chunk, Citation, Goal, Indicator, Initiative, Measure, ScoredChunk
-
-if TYPE_CHECKING:
-    from taito_dx.assistant.assistant import Assistant
-    from taito_dx.index.reader import OpenGeneration
+from taito_dx.assistant.search import PlanSearch
+from taito_dx.index.reader import OpenGeneration
+from taito_dx.models import Answer, Chunk, Citation, EntityKind, Goal, Indicator, Initiative, Measure, ScoredChunk
+from taito_dx.plan_names import initiative_name, measure_name, numbered, plan_path
+from taito_dx.registry import Fact
 
 # A passage about a whole 施策 counts this much for each of its 取組 (a sheet counts fully for its own).
 MEASURE_SHARE = 0.6
@@ -57,18 +57,22 @@ class Suggestion:
 
     @property
     def location(self) -> str:
-        parts = [f"目標{self.initiative.goal}", f"施策{self.initiative.measure}", f"取組{self.initiative.number}"]
-        return " > ".join(parts)
+        i = self.initiative
+        return plan_path(goal=i.goal, measure=i.measure, initiative=i.number)
+
+    @property
+    def measure_shown(self) -> str:
+        """"施策9「…」", or "施策9" when the registry has no such 施策."""
+        return measure_name(self.measure) if self.measure else numbered(EntityKind.MEASURE, self.initiative.measure)
 
     def line(self, lang: str, numbers: list[int]) -> str:
         """One line of the consultation's text, with its citation numbers."""
         i = self.initiative
-        measure = f"施策{i.measure}「{self.measure.title}」" if self.measure else f"施策{i.measure}"
         owners = (phrase(lang, "consult_owners", owners="、".join(i.owners)) if i.owners else phrase(lang, "consult_no_owner"))
         marks = "".join(f"[{n}]" for n in numbers)
         if lang == "en":
-            return f"Initiative {i.number} 「{i.title}」 (goal {i.goal} > {measure}) — {owners}{marks}"
-        return f"取組{i.number}「{i.title}」（目標{i.goal} > {measure}）{owners}{marks}"
+            return f"Initiative {i.number} 「{i.title}」 (goal {i.goal} > {self.measure_shown}) — {owners}{marks}"
+        return f"{initiative_name(i)}（{numbered(EntityKind.GOAL, i.goal)} > {self.measure_shown}）{owners}{marks}"
 
 
 @dataclass(frozen=True)
@@ -112,27 +116,22 @@ class Consultation:
         return Answer(text=self.text, citations=self.citations, abstained=self.abstained, sources=self.passages)
 
 
-def consult(assistant: Assistant, problem: str, *, limit: int = LIMIT) -> Consultation:
+def consult(search: PlanSearch, problem: str, *, limit: int = LIMIT) -> Consultation:
     """The plan's 取組 that address `problem` (a described work problem), best first, with citations.
 
     Raises `QuestionError` for an empty or over-long description, like `Assistant.ask`.
     """
-    from taito_dx.assistant.entities import link
-
-    intent = assistant.analyse_question(problem)
-    index = assistant.view.current()
-    query_vector = np.asarray(assistant.embedder.embed_query(intent.text), dtype=np.float32)
+    intent = search.analyse(problem)
     # A problem description names no entity; only 取組 it names or quotes are linked.
-    links = link(intent.text, query_vector, set(assistant.tokenizer(intent.text)), index, asks_entity=False)
-    retrieval = assistant.retrieve(index, intent.text, query_vector, links=links,
-                                   k=max(PASSAGES, assistant.settings.top_k))
+    found = search.search(intent, asks_entity=False, k=max(PASSAGES, search.settings.top_k))
+    index, links, retrieval, query_vector = found.index, found.links, found.retrieval, found.query_vector
     passages = tuple(retrieval.chunks)
     if not links.any_explicit() and retrieval.best_dense < MIN_DENSE and retrieval.best_keyword < MIN_KEYWORD:
         return Consultation(intent.text, intent.language, (), passages)
     support, via = _votes(passages, index)
     if not support:
         return Consultation(intent.text, intent.language, (), passages)
-    similarity = _title_similarity(index, query_vector)
+    similarity = _title_similarity(found.catalogue, query_vector)
     scored = sorted(((support[n] + TITLE_WEIGHT * max(similarity.get(n, 0.0), 0.0), n) for n in support), reverse=True)
     best = scored[0][0]
     suggestions = tuple(
@@ -163,12 +162,12 @@ def _votes(passages: tuple[ScoredChunk, ...], index: OpenGeneration) -> tuple[di
     return support, {number: chunk for number, (_, chunk) in via.items()}
 
 
-def _title_similarity(index: OpenGeneration, query_vector: np.ndarray) -> dict[int, float]:
-    rows = [row for row, (kind, _, _) in enumerate(index.entity_labels) if kind == "initiative"]
+def _title_similarity(catalogue: EntityCatalogue, query_vector: np.ndarray) -> dict[int, float]:
+    rows = catalogue.rows(EntityKind.INITIATIVE)
     if not rows:
         return {}
-    scores = index.entity_vectors[rows] @ query_vector
-    return {index.entity_labels[row][1]: float(score) for row, score in zip(rows, scores)}
+    scores = catalogue.vectors[rows] @ query_vector
+    return {catalogue.labels[row].ref.number: float(score) for row, score in zip(rows, scores)}
 
 
 def _suggestion(index: OpenGeneration, number: int, score: float, passage: Chunk) -> Suggestion:
@@ -190,15 +189,10 @@ def _suggestion(index: OpenGeneration, number: int, score: float, passage: Chunk
 
 def initiative_citation(index: OpenGeneration, initiative: Initiative) -> Citation | None:
     """The chunk that states a 取組: its sheet (owners highlighted) when the plan has one, else its 施策's table row."""
-    chunk = _evidence(index, f"initiative:{initiative.number}:sheet")
+    chunk = index.evidence(Fact.SHEET, initiative.number)
     if chunk is not None:
         return cite(chunk, *initiative.owners) or cite(chunk, initiative.title) or cite(chunk)
-    chunk = _evidence(index, f"measure:{initiative.measure}")
+    chunk = index.evidence(Fact.MEASURE_ROW, initiative.measure)
     if chunk is not None:
         return cite(chunk, initiative.title) or cite(chunk)
     return None
-
-
-def _evidence(index: OpenGeneration, key: str) -> Chunk | None:
-    chunk_id = index.registry.evidence.get(key)
-    return index.chunks.get(chunk_id) if chunk_id else None

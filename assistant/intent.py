@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 
 from taito_dx.index.keyword import JapaneseTokenizer
 
@@ -17,25 +18,41 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 HIRAGANA = re.compile(r"[\u3040-\u309f]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
-# Attribute → pattern (case-insensitive). Order matters only for display.
-INTENTS: dict[str, re.Pattern[str]] = {
-    "owner": re.compile(
+
+
+class Attribute(StrEnum):
+    """What a question can ask about a plan entity; each is answered from the registry."""
+
+    OWNER = "owner"
+    INDICATOR = "indicator"
+    CURRENT_VALUE = "current_value"  # of an indicator
+    PARENT = "parent"
+    CHILDREN = "children"
+    COUNT = "count"
+    CONTENT = "content"
+    CURRENT_STATE = "current_state"
+    TARGET_STATE = "target_state"
+
+
+# Attribute → pattern (case-insensitive).
+INTENTS: dict[Attribute, re.Pattern[str]] = {
+    Attribute.OWNER: re.compile(
         r"担当|所管|どこの課|どの課|何課|どこが|どの部署|担う|責任|\bowns?\b|\bowner|in charge|responsib|\bsections?\b|"
         r"department|\bdept\b|division|\bwho\b(?!.*\b(mayor|name)\b)", re.I),
-    "indicator": re.compile(
+    Attribute.INDICATOR: re.compile(
         r"評価指標|指標|KPI|目標値|現況|何%|indicator|\bkpi\b|metric|target (value|figure|number)|"
         r"how (will|is) .*(measured|evaluated)|measure (of )?success|success measure", re.I),
-    "current_value": re.compile(r"現況|現在値|current (value|figure|level)|baseline", re.I),
-    "parent": re.compile(
+    Attribute.CURRENT_VALUE: re.compile(r"現況|現在値|current (value|figure|level)|baseline", re.I),
+    Attribute.PARENT: re.compile(
         r"どの施策|どの目標|属する|属して|(施策|目標)に位置づけ|所属|下にある|どこに(含|入)|which (measure|goal|policy)|"
         r"belongs?|under (which|what)|part of (which|what)|falls? under|parent", re.I),
-    "children": re.compile(
+    Attribute.CHILDREN: re.compile(
         r"(どの|どんな|何の)取組|取組(は|には|を)(何|どれ|教え)|取組.*(一覧|挙げ|含まれ)|"
         r"which initiatives|what initiatives|initiatives (are|does|under|in)|list (the|all)? ?initiatives", re.I),
-    "count": re.compile(r"いくつ|何個|何件|幾つ|数は|の数|how many|number of", re.I),
-    "content": re.compile(r"取組内容|何をする|何に取り組|\bcontents?\b|what (does|will) .* do|what is .* about|activities", re.I),
-    "current_state": re.compile(r"現状|current (state|situation)|as[- ]is|today's situation|problem now", re.I),
-    "target_state": re.compile(r"あるべき姿|目指す姿|将来像|\bto-be\b|ideal|target state|future state|desired state", re.I),
+    Attribute.COUNT: re.compile(r"いくつ|何個|何件|幾つ|数は|の数|how many|number of", re.I),
+    Attribute.CONTENT: re.compile(r"取組内容|何をする|何に取り組|\bcontents?\b|what (does|will) .* do|what is .* about|activities", re.I),
+    Attribute.CURRENT_STATE: re.compile(r"現状|current (state|situation)|as[- ]is|today's situation|problem now", re.I),
+    Attribute.TARGET_STATE: re.compile(r"あるべき姿|目指す姿|将来像|\bto-be\b|ideal|target state|future state|desired state", re.I),
 }
 
 # Expected answer types, and how to recognise a value of that type in evidence text.
@@ -77,10 +94,10 @@ class Intent:
 
     text: str
     language: str
-    attributes: frozenset[str]
+    attributes: frozenset[Attribute]
     answer_type: str | None
 
-    def asks(self, attribute: str) -> bool:
+    def asks(self, attribute: Attribute) -> bool:
         return attribute in self.attributes
 
     def value_pattern(self) -> re.Pattern[str] | None:

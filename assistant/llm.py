@@ -15,9 +15,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from taito_dx.assistant.intent import Intent
 from taito_dx.assistant.retrieve import Retrieval
-from taito_dx.errors import ConfigError
-from taito_dx.models import Answer, Chunk, Citation
-from taito_dx.settings import Settings
+from taito_dx.models import Answer, Chunk, ChunkKind, Citation
 
 log = logging.getLogger(__name__)
 
@@ -44,23 +42,6 @@ def build_messages(question: str, sources: list[Chunk]) -> list[BaseMessage]:
         blocks.append(f'<source n="{number}" location="{location}">\n{html.escape(chunk.text)}\n</source>')
     user = f"Question: {question}\n\nSources:\n" + "\n".join(blocks)
     return [SystemMessage(content=SYSTEM_PROMPT), HumanMessage(content=user)]
-
-
-def chat_model_from_settings(settings: Settings) -> Any:
-    """A LangChain chat model for the configured provider (an OpenAI-compatible server or Ollama)."""
-    try:
-        if settings.llm == "openai":
-            from langchain_openai import ChatOpenAI
-
-            return ChatOpenAI(model=settings.llm_model, base_url=settings.llm_base_url or None,
-                              api_key=settings.llm_api_key or "not-needed", temperature=0, timeout=60, max_retries=1)
-        if settings.llm == "ollama":
-            from langchain_ollama import ChatOllama
-
-            return ChatOllama(model=settings.llm_model, base_url=settings.llm_base_url or None, temperature=0)
-    except ImportError as exc:
-        raise ConfigError(f"the {settings.llm} chat model needs its package: pip install -e '.[llm]' ({exc})") from exc
-    raise ConfigError(f"no chat model for provider {settings.llm!r}")
 
 
 class LLMAnswerer:
@@ -99,7 +80,7 @@ def _evidence(fallback: Answer, retrieval: Retrieval) -> list[Chunk]:
     chunks: dict[str, Chunk] = {}
     for citation in fallback.citations:
         chunk = by_id.get(citation.chunk_id) or Chunk(id=citation.chunk_id, text=citation.text, source=citation.source,
-                                                       location=citation.location, kind="", page=citation.page)
+                                                       location=citation.location, kind=ChunkKind.TEXT, page=citation.page)
         chunks.setdefault(chunk.id, chunk)
     for scored in retrieval.chunks:
         chunks.setdefault(scored.chunk.id, scored.chunk)

@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from taito_dx.assistant.entities import Links
-from taito_dx.index.reader import OpenGeneration, section_title
+from taito_dx.assistant.entities import EntityCatalogue, Links
 from taito_dx.index.keyword import JapaneseTokenizer
-from taito_dx.models import Chunk, ScoredChunk
+from taito_dx.index.reader import OpenGeneration
+from taito_dx.models import Chunk, ChunkKind, EntityKind, ScoredChunk
+from taito_dx.plan_names import section_title
 
 RRF_K = 60
 CANDIDATES = 20
@@ -52,6 +53,7 @@ class HybridRetriever:
     def retrieve(
         self,
         index: OpenGeneration,
+        catalogue: EntityCatalogue,
         question: str,
         query_vector: np.ndarray,
         *,
@@ -68,23 +70,19 @@ class HybridRetriever:
         mask = index.mask(lambda chunk: chunk.id in allowed) if allowed is not None else None
         keyword = index.keyword.search(self.tokenizer(question), CANDIDATES, mask)
         scores: dict[str, float] = {}
-        dense_rank: dict[str, int] = {}
-        keyword_rank: dict[str, int] = {}
         for rank, chunk_id in enumerate(dense, start=1):
-            dense_rank[chunk_id] = rank
             scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
         for rank, (chunk_id, _) in enumerate(keyword, start=1):
-            keyword_rank[chunk_id] = rank
             scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
         if links is not None:
-            about = dict.fromkeys(c for l in links.items for c in index.entity_chunks.get((l.kind, l.number), ()))
+            about = dict.fromkeys(c for l in links.items for c in catalogue.about.get(l.ref, ()))
             for chunk_id in about:
-                lift = _entity_lift(index.chunks[chunk_id], links, index.sections)
+                lift = _entity_lift(index.chunks[chunk_id], links, catalogue.sections)
                 if lift and _matches(index.chunks[chunk_id], where):
                     scores[chunk_id] = scores.get(chunk_id, 0.0) + lift
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
         chunks = [
-            ScoredChunk(index.chunks[chunk_id], score, dense_rank.get(chunk_id), keyword_rank.get(chunk_id))
+            ScoredChunk(index.chunks[chunk_id], score)
             for chunk_id, score in ranked
             if chunk_id in index.chunks
         ]
@@ -99,25 +97,25 @@ def _entity_lift(chunk: Chunk, links: Links, index_sections: list[str]) -> float
     """Lift for the chunk that is most specifically about a linked entity."""
     lift = 0.0
     for link in links.items:
-        if link.kind == "section":
+        if link.kind == EntityKind.SECTION:
             if section_title(chunk) == index_sections[link.number]:
                 lift = max(lift, 2 * ENTITY_LIFT * min(link.score, 1.0))
             continue
-        if link.kind == "indicator":
-            if chunk.measure == link.number and chunk.kind == "measure":
+        if link.kind == EntityKind.INDICATOR:
+            if chunk.measure == link.number and chunk.kind == ChunkKind.MEASURE:
                 lift = max(lift, 2 * ENTITY_LIFT * min(link.score, 1.0))
             continue
         value = getattr(chunk, link.kind)
         weight = min(link.score, 1.0)
         if value != link.number:  # a chunk that only mentions the 取組 (its 施策's table row, say)
-            if link.kind == "initiative":
+            if link.kind == EntityKind.INITIATIVE:
                 lift = max(lift, ENTITY_LIFT * weight)
             continue
-        if link.kind == "initiative" and chunk.kind == "sheet":
+        if link.kind == EntityKind.INITIATIVE and chunk.kind == ChunkKind.SHEET:
             lift = max(lift, 2 * ENTITY_LIFT * weight)
-        elif link.kind == "measure" and chunk.initiative is None:
+        elif link.kind == EntityKind.MEASURE and chunk.initiative is None:
             lift = max(lift, 1.5 * ENTITY_LIFT * weight)
-        elif link.kind == "goal" and chunk.measure is None:
+        elif link.kind == EntityKind.GOAL and chunk.measure is None:
             lift = max(lift, 1.5 * ENTITY_LIFT * weight)
         else:
             lift = max(lift, ENTITY_LIFT * weight)

@@ -11,12 +11,8 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from taito_dx.models import Answer, Citation
-
-if TYPE_CHECKING:
-    from taito_dx.assistant.consult import Consultation
 
 # `<` opens markup and `&name;` an entity; `>` mid-line is plain text, so plan paths stay readable.
 ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
@@ -51,9 +47,10 @@ class SessionRecord:
         entry = RecordEntry("question", when or _now(), question, answer.text, tuple(answer.citations), answer.abstained)
         return replace(self, entries=self.entries + (entry,))
 
-    def add_consultation(self, consultation: Consultation, *, when: datetime | None = None) -> SessionRecord:
-        entry = RecordEntry("consultation", when or _now(), consultation.problem, consultation.text,
-                            consultation.citations, consultation.abstained)
+    def add_consultation(self, problem: str, answer: Answer, *, when: datetime | None = None) -> SessionRecord:
+        """Add a consultation: the problem described, and what was suggested (`Consultation.to_answer()`)."""
+        entry = RecordEntry("consultation", when or _now(), problem, answer.text, tuple(answer.citations),
+                            answer.abstained)
         return replace(self, entries=self.entries + (entry,))
 
     def to_markdown(self, *, now: datetime | None = None) -> str:

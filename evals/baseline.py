@@ -15,7 +15,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from taito_dx.ingest.load import load
 from taito_dx.ingest.pipeline import collect_files
-from taito_dx.models import Answer, Chunk, Citation, ScoredChunk
+from taito_dx.models import Answer, Chunk, ChunkKind, Citation, ScoredChunk
 from taito_dx.index.store import chroma_client
 
 
@@ -59,7 +59,7 @@ class BaselinePipeline:
         found = self.store.similarity_search_with_score(question, k=self.k)
         sources = tuple(
             ScoredChunk(Chunk(id=document.id or str(rank), text=document.page_content,
-                              source=document.metadata.get("source", ""), location="", kind="baseline"), 1.0 - distance)
+                              source=document.metadata.get("source", ""), location="", kind=ChunkKind.TEXT), 1.0 - distance)
             for rank, (document, distance) in enumerate(found)
         )
         if not sources:

@@ -436,9 +436,3 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
-
-
-if __name__ == "__main__":
-    from taito_dx.cli import main
-
-    sys.exit(main(["bench", *sys.argv[1:]]))

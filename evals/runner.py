@@ -37,8 +37,8 @@ def evaluate_consultations(settings: Settings, questions_file: Path, *, k: int =
 
     questions = load_questions(questions_file)
     assistant = Assistant(settings)
-    consult(assistant, questions[0].question)  # warm: the first call opens the index
-    return score_consultations(questions, lambda problem: consult(assistant, problem), k=k)
+    consult(assistant.search, questions[0].question)  # warm: the first call opens the index
+    return score_consultations(questions, lambda problem: consult(assistant.search, problem), k=k)
 
 
 def evaluate_baseline(settings: Settings, questions_file: Path, *, k: int = 5) -> Scored:

@@ -7,8 +7,9 @@ import hashlib
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from taito_dx.ingest.structure import ParsedPlan, Unit
-from taito_dx.models import Chunk
-from taito_dx.registry import PlanRegistry
+from taito_dx.models import Chunk, ChunkKind, EntityKind
+from taito_dx.plan_names import PATH_SEPARATOR, numbered
+from taito_dx.registry import Fact, PlanRegistry
 
 MAX_CHUNK_CHARS = 600
 SPLITTER = RecursiveCharacterTextSplitter(
@@ -39,36 +40,35 @@ def chunk_document(source: str, plan: ParsedPlan) -> tuple[list[Chunk], PlanRegi
                 heading=heading(unit, registry),
             )
             chunks.append(chunk)
-            for key in evidence_keys(unit, part, registry):
-                registry.evidence.setdefault(key, chunk.id)
+            for fact, number in facts_stated(unit, part, registry):
+                registry.state(fact, number, chunk.id)
     return chunks, registry
 
 
-def evidence_keys(unit: Unit, text: str, registry: PlanRegistry) -> list[str]:
-    """The registry facts a unit (or a part of it) states."""
-    if unit.kind == "sheet":
-        return [f"initiative:{unit.initiative}:sheet"]
-    if unit.kind == "measure":
-        return [f"measure:{unit.measure}:block"]
-    if unit.kind == "table":
-        return [f"measure:{unit.measure}"] if unit.measure else [f"goal:{unit.goal}"]
-    title = unit.location.rsplit(" > ", 1)[-1]
-    keys = [f"section:{title.split('. ', 1)[-1]}"] if " > " in unit.location else []
-    keys += [f"goal:{goal.number}:description" for goal in registry.goals.values()
-             if goal.description and goal.description in text]
-    return keys
+def facts_stated(unit: Unit, text: str, registry: PlanRegistry) -> list[tuple[Fact, int]]:
+    """The registry facts (and about which entity) a unit, or a part of it, states."""
+    if unit.kind == ChunkKind.SHEET and unit.initiative:
+        return [(Fact.SHEET, unit.initiative)]
+    if unit.kind == ChunkKind.MEASURE and unit.measure:
+        return [(Fact.MEASURE_PAGE, unit.measure)]
+    if unit.kind == ChunkKind.TABLE:
+        if unit.measure:
+            return [(Fact.MEASURE_ROW, unit.measure)]
+        return [(Fact.GOAL_ROW, unit.goal)] if unit.goal else []
+    return [(Fact.GOAL_DESCRIPTION, goal.number) for goal in registry.goals.values()
+            if goal.description and goal.description in text]
 
 
 def heading(unit: Unit, registry: PlanRegistry) -> str:
     """The unit's location spelled out with titles, prepended to the text that is searched."""
     parts = []
     if unit.goal and unit.goal in registry.goals:
-        parts.append(f"目標{unit.goal} {registry.goals[unit.goal].title}")
+        parts.append(f"{numbered(EntityKind.GOAL, unit.goal)} {registry.goals[unit.goal].title}")
     if unit.measure and unit.measure in registry.measures:
-        parts.append(f"施策{unit.measure} {registry.measures[unit.measure].title}")
+        parts.append(f"{numbered(EntityKind.MEASURE, unit.measure)} {registry.measures[unit.measure].title}")
     if unit.initiative and unit.initiative in registry.initiatives:
-        parts.append(f"取組{unit.initiative} {registry.initiatives[unit.initiative].title}")
-    return " > ".join(parts) or unit.location
+        parts.append(f"{numbered(EntityKind.INITIATIVE, unit.initiative)} {registry.initiatives[unit.initiative].title}")
+    return PATH_SEPARATOR.join(parts) or unit.location
 
 
 def chunk_id(source: str, location: str, text: str) -> str:

@@ -18,7 +18,8 @@ from taito_dx.ingest.chunk import chunk_document
 from taito_dx.ingest.load import load
 from taito_dx.ingest.normalize import normalize
 from taito_dx.ingest.structure import parse
-from taito_dx.embeddings import ReusingEmbeddings, load_embeddings, model_id
+from taito_dx.embedders import ReusingEmbeddings
+from taito_dx.embeddings import load_embeddings, model_id
 from taito_dx.errors import IngestError, StoreError, TaitoDxError
 from taito_dx.index.directory import LAYOUT_VERSION, Generation, IndexDir, remove_generation
 from taito_dx.index.keyword import JapaneseTokenizer, KeywordIndex

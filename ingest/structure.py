@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from taito_dx.models import Goal, Indicator, Initiative, Measure
+from taito_dx.models import ChunkKind, Goal, Indicator, Initiative, Measure
+from taito_dx.plan_names import PATH_SEPARATOR, plan_path
 
 CHAPTER = re.compile(r"^第(\d+)章\s*(.*)$")
 SECTION = re.compile(r"^(\d{1,2})\.\s*(\S.{0,40})$")
@@ -39,7 +40,7 @@ DEPARTMENT = re.compile(r"^\S{1,12}(課|室|部|局|所|センター|各課)$")
 class Unit:
     """A span of text with its place in the plan, before it becomes chunks."""
 
-    kind: str
+    kind: ChunkKind
     location: str
     text: str
     page: int | None = None
@@ -105,7 +106,7 @@ class _Segmenter:
         self.chapter = ""
         self.section = ""
         self.buffer: list[Line] = []
-        self.kind = "section"
+        self.kind = ChunkKind.SECTION
         self.ids: dict[str, int | None] = {}
         self.carried: list[Line] = []
 
@@ -120,7 +121,7 @@ class _Segmenter:
         return line.marked or bool(CHAPTER.match(text) or SECTION.match(text)) or text == self.title
 
     # -- unit boundaries --
-    def start(self, kind: str, **ids: int | None) -> None:
+    def start(self, kind: ChunkKind, **ids: int | None) -> None:
         self.flush()
         self.kind = kind
         self.ids = ids
@@ -130,32 +131,26 @@ class _Segmenter:
         self.buffer = []
         if not content:
             return
-        if self.kind == "section" and all(self._is_heading(line) for line in content):
+        if self.kind == ChunkKind.SECTION and all(self._is_heading(line) for line in content):
             self.carried += content  # a heading alone is no unit: it opens the next one (with any before it)
             return
         content, self.carried = self.carried + content, []
         text = "\n".join(line.text for line in content)
-        if self.kind == "sheet":
+        if self.kind == ChunkKind.SHEET:
             self._read_sheet(content)
-        elif self.kind == "measure":
+        elif self.kind == ChunkKind.MEASURE:
             self._read_measure(content)
         location = self.location()
         self.plan.units.append(Unit(self.kind, location, text, content[0].page, **self.ids))
 
     def location(self) -> str:
         parts = [self.chapter or self.title]
-        goal, measure, initiative = (self.ids.get(key) for key in ("goal", "measure", "initiative"))
-        if self.kind == "table":
+        if self.kind == ChunkKind.TABLE:
             parts.append("施策の体系")
-        if goal:
-            parts.append(f"目標{goal}")
-        if measure:
-            parts.append(f"施策{measure}")
-        if initiative:
-            parts.append(f"取組{initiative}")
-        if self.section and not (goal or measure or initiative):
+        parts.append(plan_path(**self.ids))
+        if self.section and not any(self.ids.values()):
             parts.append(self.section)
-        return " > ".join(part for part in parts if part)
+        return PATH_SEPARATOR.join(part for part in parts if part)
 
     # -- the walk --
     def run(self) -> None:
@@ -164,41 +159,41 @@ class _Segmenter:
             line = self.lines[i]
             text = line.text.strip()
             if match := CHAPTER.match(text):
-                self.start("section")
+                self.start(ChunkKind.SECTION)
                 self.chapter, self.section = f"第{match[1]}章", ""
             elif BREADCRUMB.match(text):
-                self.start("section")  # a slide header: the block that follows starts itself
+                self.start(ChunkKind.SECTION)  # a slide header: the block that follows starts itself
                 i += 1
                 continue
             elif match := TABLE_GOAL.match(line.text):
-                self.start("table", goal=int(match[1]))
+                self.start(ChunkKind.TABLE, goal=int(match[1]))
             elif (match := TABLE_MEASURE.match(line.text)) and int(match[1]) in self.plan.measures:
                 measure = self.plan.measures[int(match[1])]
-                self.start("table", goal=measure.goal, measure=measure.number)
+                self.start(ChunkKind.TABLE, goal=measure.goal, measure=measure.number)
             elif match := MEASURE_HEAD.match(text):
                 number = int(match[1])
-                self.start("measure", goal=self._goal_of(number), measure=number)
+                self.start(ChunkKind.MEASURE, goal=self._goal_of(number), measure=number)
             elif (match := SHEET_MEASURE.match(text)) and (nxt := self._next_text(i)) and INITIATIVE_LINE.match(nxt):
                 measure = int(match[1])
                 initiative = int(INITIATIVE_LINE.match(nxt)[1])  # type: ignore[index]
-                self.start("sheet", goal=self._goal_of(measure), measure=measure, initiative=initiative)
-            elif (match := SECTION.match(text)) and self.kind in ("section", "table"):
-                self.start("section")
+                self.start(ChunkKind.SHEET, goal=self._goal_of(measure), measure=measure, initiative=initiative)
+            elif (match := SECTION.match(text)) and self.kind in (ChunkKind.SECTION, ChunkKind.TABLE):
+                self.start(ChunkKind.SECTION)
                 self.section = f"{match[1]}. {match[2].strip()}"
-            elif line.marked and not (self.kind in ("sheet", "measure") and self._is_field(text)):
-                self.start("section")
+            elif line.marked and not (self.kind in (ChunkKind.SHEET, ChunkKind.MEASURE) and self._is_field(text)):
+                self.start(ChunkKind.SECTION)
                 self.section = text
-            elif (match := GOAL_LINE.match(text)) and self.kind == "table":
-                self.start("section")
-            elif (match := GOAL_LINE.match(text)) and self.kind == "section" and "\t" not in line.text:
+            elif (match := GOAL_LINE.match(text)) and self.kind == ChunkKind.TABLE:
+                self.start(ChunkKind.SECTION)
+            elif (match := GOAL_LINE.match(text)) and self.kind == ChunkKind.SECTION and "\t" not in line.text:
                 self._goal_description(int(match[1]), i)
             self.buffer.append(line)
             i += 1
         self.flush()
         if self.carried:  # a document that is nothing but headings still says something
-            self.kind, self.buffer, carried = "section", [], self.carried
+            self.kind, self.buffer, carried = ChunkKind.SECTION, [], self.carried
             self.carried = []
-            self.plan.units.append(Unit("section", self.location(), "\n".join(l.text for l in carried), carried[0].page))
+            self.plan.units.append(Unit(ChunkKind.SECTION, self.location(), "\n".join(l.text for l in carried), carried[0].page))
 
     def _goal_description(self, number: int, i: int) -> None:
         """A goal line in running text followed by its paragraph: that paragraph describes the goal."""

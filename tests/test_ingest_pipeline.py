@@ -134,7 +134,7 @@ def test_a_chunk_vector_is_the_mean_of_its_sentence_vectors(corpus_settings: Set
         ids=[sheet.id], include=["embeddings"])["embeddings"][0]
     assert np.allclose(stored, mean / np.linalg.norm(mean), atol=1e-5)
     # the saved vectors are the model's own vectors of those texts
-    fresh = np.array(assistant.embedder.embed_documents(texts[-3:]), dtype=np.float32)
+    fresh = np.array(assistant.search.embedder.embed_documents(texts[-3:]), dtype=np.float32)
     assert np.allclose(fresh, table.matrix[rows[-3:]], atol=1e-4)
 
 

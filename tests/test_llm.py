@@ -41,7 +41,7 @@ def extractive(assistant: Assistant):
 
 
 def with_model(assistant: Assistant, model: Any) -> Assistant:
-    llm_assistant = Assistant(assistant.settings, embedder=assistant.embedder, chat_model=model)
+    llm_assistant = Assistant(assistant.settings, embedder=assistant.search.embedder, chat=model)
     return llm_assistant
 
 

@@ -61,7 +61,8 @@ def expected_replies(assistant, questions: tuple[str, ...]) -> list[str]:
     as gradio's Chatbot postprocesses them."""
     import inspect
 
-    from taito_dx.assistant.ui.app import answer_message, language_of, notice_message
+    from taito_dx.assistant.intent import language_of
+    from taito_dx.assistant.ui.render import answer_message, notice_message
     from taito_dx.errors import QuestionError
     from taito_dx.models import Turn
 

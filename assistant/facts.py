@@ -1,0 +1,353 @@
+"""Registry facts: what the plan registry states about the entities a question is linked to, cited.
+
+One handler per attribute a question can ask (`FACTS`); each returns the `Part`s that answer it, or none
+when the linked entities do not have that attribute. A count is answered only when nothing else is, and
+an entity named with nothing asked about it is described.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from taito_dx.assistant.citations import cite, cite_fact
+from taito_dx.assistant.entities import Link, Links
+from taito_dx.assistant.intent import Attribute, Intent
+from taito_dx.assistant.phrases import phrase
+from taito_dx.index.reader import OpenGeneration
+from taito_dx.models import Chunk, Citation, EntityKind, Initiative, Measure
+from taito_dx.plan_names import goal_name, initiative_name, measure_name, numbered
+from taito_dx.registry import Fact
+
+SHEET_FIELDS = {Attribute.CONTENT: ("content", "取組内容"), Attribute.CURRENT_STATE: ("current_state", "現状"),
+                Attribute.TARGET_STATE: ("target_state", "あるべき姿")}
+
+
+@dataclass
+class Part:
+    """One stated fact (or one 'not stated') with its citations."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    stated: bool = True
+
+
+@dataclass(frozen=True)
+class FactQuery:
+    """A question's analysis and links, with the entities they resolve to in the registry."""
+
+    intent: Intent
+    links: Links
+    index: OpenGeneration
+    lang: str
+
+    @property
+    def initiative(self) -> Initiative | None:
+        best = self.links.best(EntityKind.INITIATIVE)
+        return self.index.registry.initiatives.get(best.number) if best else None
+
+    @property
+    def measure(self) -> Measure | None:
+        best = self.links.best(EntityKind.MEASURE)
+        return self.index.registry.measures.get(best.number) if best else None
+
+    @property
+    def explicit_goal(self) -> int | None:
+        best = self.links.best(EntityKind.GOAL)
+        return best.number if best is not None and best.explicit else None
+
+
+def asked(intent: Intent, links: Links) -> set[Attribute]:
+    """The attributes to answer: those the question asks, an indicator named by its title with nothing asked
+    and no entity named by number, and no sheet field when the owner is asked."""
+    attributes = set(intent.attributes)
+    if links.best(EntityKind.INDICATOR) is not None and not attributes and not links.any_explicit():
+        attributes.add(Attribute.INDICATOR)
+    if Attribute.OWNER in attributes:
+        attributes -= set(SHEET_FIELDS)
+    return attributes
+
+
+def registry_parts(intent: Intent, links: Links, index: OpenGeneration, lang: str) -> list[Part]:
+    """The registry's answer to the question, in attribute order; [] when the registry has none."""
+    query = FactQuery(intent, links, index, lang)
+    wanted = asked(intent, links)
+    parts = [part for attribute, handler in FACTS.items() if attribute in wanted for part in handler(query)]
+    if not parts and Attribute.COUNT in wanted:
+        parts = _count(query)
+    if not parts and not wanted:
+        parts = _describe(query)
+    return parts
+
+
+# -- one handler per attribute ------------------------------------------------------------
+
+def _owner(query: FactQuery) -> list[Part]:
+    index, lang = query.index, query.lang
+    reverse = [] if query.links.explicit(EntityKind.INITIATIVE) else _owners_reverse(query.intent.text, index, lang)
+    if reverse:
+        return reverse
+    if query.initiative is not None:
+        return [_owner_part(query.initiative, index, lang)]
+    return [_owners_listed(query.measure, index, lang)]
+
+
+def _indicator(query: FactQuery) -> list[Part]:
+    links, registry, initiative = query.links, query.index.registry, query.initiative
+    current = query.intent.asks(Attribute.CURRENT_VALUE)
+    named_by_number = links.explicit(EntityKind.MEASURE) or links.explicit(EntityKind.INITIATIVE)
+    target = query.measure if links.explicit(EntityKind.MEASURE) or initiative is None \
+        else registry.measures.get(initiative.measure)
+    indicator_link = links.best(EntityKind.INDICATOR)
+    if indicator_link is not None and not named_by_number:
+        target = registry.measures.get(indicator_link.number)
+    if target is not None:
+        return [_indicator_part(target, query.index, query.lang, current=current)]
+    return _indicators_listed(query.explicit_goal, query.index, query.lang, current=current)
+
+
+def _sheet_field(attribute: Attribute) -> Callable[[FactQuery], list[Part]]:
+    def handler(query: FactQuery) -> list[Part]:
+        if query.initiative is None:
+            return []
+        return [_sheet_field_part(query.initiative, attribute, query.index, query.lang)]
+
+    return handler
+
+
+def _parent(query: FactQuery) -> list[Part]:
+    if query.initiative is None and query.measure is None:
+        return []
+    return [_parent_part(query.initiative, query.measure, query.index, query.lang)]
+
+
+def _children(query: FactQuery) -> list[Part]:
+    if query.measure is None or query.initiative is not None:
+        return []
+    return [_children_part(query.measure, query.index, query.lang)]
+
+
+FACTS: dict[Attribute, Callable[[FactQuery], list[Part]]] = {
+    Attribute.OWNER: _owner,
+    Attribute.INDICATOR: _indicator,
+    Attribute.CONTENT: _sheet_field(Attribute.CONTENT),
+    Attribute.CURRENT_STATE: _sheet_field(Attribute.CURRENT_STATE),
+    Attribute.TARGET_STATE: _sheet_field(Attribute.TARGET_STATE),
+    Attribute.PARENT: _parent,
+    Attribute.CHILDREN: _children,
+}
+
+
+def _count(query: FactQuery) -> list[Part]:
+    part = _count_part(query.intent.text, query.explicit_goal, query.index, query.lang)
+    return [part] if part is not None else []
+
+
+def _describe(query: FactQuery) -> list[Part]:
+    """What an explicitly named 目標, 施策 or 取組 is, when nothing more specific is asked."""
+    links, index, lang = query.links, query.index, query.lang
+    registry = index.registry
+    goal_link, measure_link = links.explicit(EntityKind.GOAL), links.explicit(EntityKind.MEASURE)
+    initiative_link = links.explicit(EntityKind.INITIATIVE)
+    if goal_link and not measure_link and not initiative_link:
+        goal = registry.goals[goal_link[0].number]
+        text = phrase(lang, "describe_goal", goal=numbered(EntityKind.GOAL, goal.number), title=goal.title)
+        citations = cite_fact(index, Fact.GOAL_DESCRIPTION, goal.number, goal.title, goal.description)
+        if citations:
+            text += " " + goal.description
+        return [Part(text, citations or cite_fact(index, Fact.GOAL_ROW, goal.number, goal.title))]
+    if initiative_link:
+        initiative = registry.initiatives[initiative_link[0].number]
+        parent = _parent_part(initiative, None, index, lang)
+        if not initiative.content:
+            return [parent]
+        content = _sheet_field_part(initiative, Attribute.CONTENT, index, lang)
+        return [Part(parent.text + "\n" + content.text, parent.citations + content.citations)]
+    if measure_link:
+        measure = registry.measures[measure_link[0].number]
+        citations = cite_fact(index, Fact.MEASURE_PAGE, measure.number, measure.description) if measure.description else []
+        if not citations:
+            return []
+        return [Part(phrase(lang, "describe_measure", measure=measure_name(measure), description=measure.description),
+                     citations)]
+    return []
+
+
+# -- parts ---------------------------------------------------------------------------------
+
+def _owner_part(initiative: Initiative, index: OpenGeneration, lang: str) -> Part:
+    name = initiative_name(initiative)
+    if initiative.owners:
+        citations = cite_fact(index, Fact.SHEET, initiative.number, *initiative.owners)
+        if citations:
+            return Part(phrase(lang, "owner", name=name, owners="、".join(initiative.owners)), citations)
+    measure = index.registry.measures.get(initiative.measure)
+    where = measure_name(measure) if measure else ""
+    return Part(phrase(lang, "owner_missing", name=name, measure=where),
+                cite_fact(index, Fact.MEASURE_ROW, initiative.measure, initiative.title), stated=False)
+
+
+def _owners_reverse(question: str, index: OpenGeneration, lang: str) -> list[Part]:
+    """Initiatives whose sheet names a department the question mentions."""
+    parts = []
+    for initiative in sorted(index.registry.initiatives.values(), key=lambda i: i.number):
+        named = [owner for owner in initiative.owners if owner in question and owner != "各課"]
+        if named:
+            citations = cite_fact(index, Fact.SHEET, initiative.number, *named)
+            if citations:
+                parts.append(Part(phrase(lang, "owned_by", owner="、".join(named), name=initiative_name(initiative)),
+                                  citations))
+    return parts
+
+
+def _owners_listed(measure: Measure | None, index: OpenGeneration, lang: str) -> Part:
+    """For an owner question that names no initiative: the owners the sheets state (under `measure` if given)."""
+    stated = [i for i in sorted(index.registry.initiatives.values(), key=lambda i: i.number)
+              if i.owners and (measure is None or i.measure == measure.number)]
+    lines, citations = [], []
+    for initiative in stated:
+        cited = cite_fact(index, Fact.SHEET, initiative.number, *initiative.owners)
+        if cited:
+            lines.append(f"{initiative_name(initiative)}: {'、'.join(initiative.owners)}")
+            citations += cited
+    if not lines and measure is not None:  # the closest the plan says: which initiatives it has
+        children = _children_part(measure, index, lang)
+        return Part(phrase(lang, "owners_none_measure", measure=measure_name(measure),
+                           listing=initiatives_listing(measure, index)), children.citations, stated=False)
+    if not lines:
+        return Part(phrase(lang, "owners_none"), stated=False)
+    return Part(phrase(lang, "owners_listed") + "\n" + "\n".join(lines), citations)
+
+
+def _indicator_part(measure: Measure, index: OpenGeneration, lang: str, *, current: bool) -> Part:
+    name = measure_name(measure)
+    if not measure.indicators:
+        return Part(phrase(lang, "indicator_missing", name=name),
+                    cite_fact(index, Fact.MEASURE_ROW, measure.number, measure.title), stated=False)
+    lines = []
+    facts: list[str] = []
+    stated = True
+    for indicator in measure.indicators:
+        facts.append(indicator.name)
+        text = phrase(lang, "indicator", name=name, indicator=indicator.name)
+        if indicator.target:
+            facts.append(indicator.target)
+            text += phrase(lang, "indicator_target", label=indicator.target_label or "目標", value=indicator.target)
+        if current:
+            if indicator.current:
+                facts.append(indicator.current)
+                text += phrase(lang, "indicator_current", label=indicator.current_label, value=indicator.current)
+            else:
+                text += phrase(lang, "indicator_current_missing", label=indicator.current_label or "現況")
+                stated = False
+        lines.append(text)
+    return Part("\n".join(lines), cite_fact(index, Fact.MEASURE_PAGE, measure.number, *facts), stated=stated)
+
+
+def _indicators_listed(goal: int | None, index: OpenGeneration, lang: str, *, current: bool) -> list[Part]:
+    """For an indicator question naming no 施策 or 取組: every indicator the plan states (under `goal` if
+    given). Each is a stated fact; a current value the plan leaves blank is said inline, not abstained on.
+    A 目標 none of whose 施策 has a stated indicator is said so, citing the 目標."""
+    measures = sorted(index.registry.measures.values(), key=lambda measure: measure.number)
+    parts = [_indicator_part(measure, index, lang, current=current) for measure in measures
+             if measure.indicators and (goal is None or measure.goal == goal)]
+    listed = [Part(part.text, part.citations) for part in parts if part.citations]
+    if not listed and goal in index.registry.goals:
+        named = index.registry.goals[goal]
+        return [Part(phrase(lang, "indicators_none_goal", goal=goal_name(named)),
+                     cite_fact(index, Fact.GOAL_ROW, goal, named.title), stated=False)]
+    return listed
+
+
+def _sheet_field_part(initiative: Initiative, attribute: Attribute, index: OpenGeneration, lang: str) -> Part:
+    field_name, label = SHEET_FIELDS[attribute]
+    value = getattr(initiative, field_name)
+    name = initiative_name(initiative)
+    if not value:
+        return Part(phrase(lang, "field_missing", name=name, label=label),
+                    cite_fact(index, Fact.MEASURE_ROW, initiative.measure, initiative.title), stated=False)
+    quoted = " / ".join(line.lstrip("■ ").strip() for line in value.splitlines() if line.strip())
+    facts = [line.strip() for line in value.splitlines() if line.strip()]
+    return Part(phrase(lang, "field", name=name, label=label, value=quoted),
+                cite_fact(index, Fact.SHEET, initiative.number, *facts))
+
+
+def _parent_part(initiative: Initiative | None, measure: Measure | None, index: OpenGeneration, lang: str) -> Part:
+    registry = index.registry
+    if initiative is not None:
+        measure = registry.measures.get(initiative.measure)
+    assert measure is not None
+    goal = registry.goals.get(measure.goal)
+    shown_goal = goal_name(goal) if goal else ""
+    if initiative is not None:
+        text = phrase(lang, "parent_initiative", name=initiative_name(initiative), measure=measure_name(measure),
+                      goal=shown_goal)
+        facts = [initiative.title, measure.title]
+    else:
+        text = phrase(lang, "parent_measure", measure=measure_name(measure), goal=shown_goal)
+        facts = [measure.title]
+    citations = cite_fact(index, Fact.MEASURE_ROW, measure.number, *facts)
+    if goal:
+        citations += cite_fact(index, Fact.GOAL_ROW, goal.number, goal.title)
+    return Part(text, citations)
+
+
+def _children_part(measure: Measure, index: OpenGeneration, lang: str) -> Part:
+    children = index.registry.initiatives_of(measure.number)
+    return Part(phrase(lang, "children", measure=measure_name(measure), listing=initiatives_listing(measure, index)),
+                cite_fact(index, Fact.MEASURE_ROW, measure.number, *(i.title for i in children)))
+
+
+def initiatives_listing(measure: Measure, index: OpenGeneration) -> str:
+    """"取組12「…」、取組13「…」": the 施策's initiatives by number."""
+    return "、".join(initiative_name(i) for i in index.registry.initiatives_of(measure.number))
+
+
+COUNTED = {"目標": re.compile(r"目標|goals?\b", re.I), "施策": re.compile(r"施策|measures?\b|polic", re.I),
+           "取組": re.compile(r"取組|initiatives?\b", re.I)}
+COUNTED_NOUNS = {"目標": "goals", "施策": "measures", "取組": "initiatives"}
+
+
+def _count_part(question: str, goal_number: int | None, index: OpenGeneration, lang: str) -> Part | None:
+    registry = index.registry
+    asked_for = [name for name, pattern in COUNTED.items() if pattern.search(question.replace(f"目標{goal_number}", ""))]
+    if not asked_for and goal_number is None:
+        return None
+    if goal_number is not None and goal_number in registry.goals:
+        goal = registry.goals[goal_number]
+        counts = {"施策": goal.measure_count, "取組": goal.initiative_count}
+        wanted = [name for name in asked_for if name in counts] or list(counts)
+        facts = [f"{name}数:{counts[name]}" for name in wanted if counts[name] is not None]
+        if not facts:
+            return None
+        text = phrase(lang, "count_goal", goal=goal_name(goal),
+                      counts=_counts_text(lang, {name: counts[name] for name in wanted}))
+        return Part(text, cite_fact(index, Fact.GOAL_ROW, goal.number, *facts))
+    counts = {"目標": len(registry.goals), "施策": len(registry.measures), "取組": len(registry.initiatives)}
+    wanted = asked_for or list(counts)
+    chunk = _overview_chunk(index, counts)
+    if chunk is None:
+        return None
+    citation = cite(chunk, *(str(counts[name]) for name in wanted))
+    if citation is None:
+        return None
+    return Part(phrase(lang, "count_plan", counts=_counts_text(lang, {name: counts[name] for name in wanted})),
+                [citation])
+
+
+def _counts_text(lang: str, counts: dict[str, int | None]) -> str:
+    """"施策数は5、取組数は11" or "5 measures (施策) and 11 initiatives (取組)": never "取組11", which names an initiative."""
+    items = [phrase(lang, "count_item", name=name, noun=COUNTED_NOUNS[name], count=str(count))
+             for name, count in counts.items() if count is not None]
+    if lang == "ja" or len(items) < 2:
+        return "、".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _overview_chunk(index: OpenGeneration, counts: dict[str, int]) -> Chunk | None:
+    """The chunk that states the plan's totals in one sentence."""
+    for chunk in index.chunks.values():
+        if all(f"{value}の{name}" in chunk.text or f"{value}つの{name}" in chunk.text for name, value in counts.items()):
+            return chunk
+    return None

@@ -1,0 +1,141 @@
+"""Passage answers: the retrieved passages' sentences that answer the question, quoted and cited; or
+"the plan does not say", pointing to the closest passage.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from taito_dx.assistant.citations import cite
+from taito_dx.assistant.entities import EntityCatalogue, Links
+from taito_dx.assistant.intent import Intent
+from taito_dx.assistant.phrases import phrase
+from taito_dx.assistant.retrieve import Retrieval
+from taito_dx.index.keyword import JapaneseTokenizer
+from taito_dx.index.reader import OpenGeneration
+from taito_dx.models import Answer, Chunk, Citation, EntityKind, EntityRef, ScoredChunk
+from taito_dx.plan_names import section_title
+from taito_dx.sentences import sentences
+
+MAX_SENTENCES = 2
+KEYWORD_WEIGHT = 0.5
+SECOND_SENTENCE_GAP = 0.25
+VALUE_BONUS = 0.3
+CHUNK_PRIOR = 0.2
+LABEL_BONUS = 0.2
+TERM_ENDS = (" ", "\t", ":", "：", "は")
+PASSAGE_CHUNKS = 4
+# Headings name a topic but answer nothing: quoted only when a chunk has nothing else.
+HEADING = re.compile(r"^(\d{1,2}\.\s|第\d+章|【施策\d+】\S*$)")
+
+
+class PassageAnswerer:
+    """Answers from the retrieved passages' own sentences."""
+
+    def __init__(self, tokenizer: JapaneseTokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def section_lead(self, intent: Intent, links: Links, index: OpenGeneration, catalogue: EntityCatalogue,
+                     lang: str, retrieval: Retrieval, topic: EntityRef | None) -> Answer | None:
+        """A question that is nothing but (part of) a section's title ("計画期間は？") gets that section's opening
+        sentence, or its line defining the asked term."""
+        section = links.best(EntityKind.SECTION)
+        if section is None:
+            return None
+        title = catalogue.sections[section.number]
+        asked = set(self.tokenizer(intent.text))
+        if not asked <= set(self.tokenizer(title)):
+            return None
+        for chunk_id in index.order:
+            chunk = index.chunks[chunk_id]
+            body = [s for s in sentences(chunk.text) if not HEADING.match(s)] if section_title(chunk) == title else []
+            if not body:
+                continue
+            # A line defining exactly the asked term ("■基本理念 …") beats the section's first sentence.
+            lead = next((s for s in body if _defined_term(s, self.tokenizer) == asked), body[0])
+            citation = cite(chunk, lead)
+            if citation is not None:
+                text = phrase(lang, "passage") + f"\n「{lead}」[1]（{chunk.location}）"
+                return Answer(text=text, citations=(citation,), sources=tuple(retrieval.chunks), topic=topic)
+        return None
+
+    @staticmethod
+    def abstain(lang: str, retrieval: Retrieval, topic: EntityRef | None) -> Answer:
+        """'The plan does not say', pointing to (and citing) the closest passage retrieved."""
+        closest = retrieval.chunks[0].chunk if retrieval.chunks else None
+        text = phrase(lang, "not_stated")
+        citations: tuple[Citation, ...] = ()
+        if closest is not None:
+            text += " " + phrase(lang, "closest", location=closest.location)
+            citation = cite(closest)
+            citations = (citation,) if citation else ()
+        return Answer(text=text, citations=citations, abstained=True, sources=tuple(retrieval.chunks), topic=topic)
+
+    def answer(self, intent: Intent, retrieval: Retrieval, index: OpenGeneration, query_vector: np.ndarray,
+                        lang: str, topic: EntityRef | None) -> Answer:
+        """The best answering sentences among the top chunks, each cited; the best one's chunk first."""
+        chosen = self._best_sentences(intent, query_vector, retrieval.chunks[:PASSAGE_CHUNKS], index)
+        lines = []
+        citations: list[Citation] = []
+        for chunk, picked in chosen:
+            citation = cite(chunk, *picked)
+            if citation is None:
+                continue
+            citations.append(citation)
+            lines.append(f"「{' '.join(picked)}」[{len(citations)}]（{chunk.location}）")
+        text = phrase(lang, "passage") + "\n" + "\n".join(lines)
+        return Answer(text=text, citations=tuple(citations), sources=tuple(retrieval.chunks), topic=topic)
+
+    def _best_sentences(self, intent: Intent, query_vector: np.ndarray, top: list[ScoredChunk],
+                        index: OpenGeneration) -> list[tuple[Chunk, list[str]]]:
+        """Sentences scored by stored vector, shared keywords (with their section's title), the value type asked
+        for, and their chunk's rank; headings are never the answer."""
+        if not top:
+            return []
+        vectors = index.parts.sentences_of([scored.chunk.id for scored in top])
+        question_tokens = set(self.tokenizer(intent.text))
+        wanted_value = intent.value_pattern()
+        best_chunk = top[0].score or 1.0
+        candidates: list[tuple[float, int, Chunk, str]] = []
+        for scored in top:
+            chunk = scored.chunk
+            context = set(self.tokenizer(section_title(chunk)))
+            for number, sentence in enumerate(sentences(chunk.text)):
+                if HEADING.match(sentence):
+                    continue
+                vector = vectors.get((chunk.id, number))
+                similarity = float(np.dot(vector, query_vector)) if vector is not None else 0.0
+                tokens = set(self.tokenizer(sentence)) | context
+                overlap = len(tokens & question_tokens) / (len(question_tokens) or 1)
+                value = VALUE_BONUS if wanted_value is not None and wanted_value.search(sentence) else 0.0
+                prior = CHUNK_PRIOR * scored.score / best_chunk
+                term = _defined_term(sentence, self.tokenizer)
+                label = LABEL_BONUS if term and term <= question_tokens else 0.0
+                score = similarity + KEYWORD_WEIGHT * overlap + value + prior + label
+                candidates.append((score, number, chunk, sentence))
+        best = sorted(candidates, key=lambda c: -c[0])[:MAX_SENTENCES]
+        if len(best) == 2 and best[1][0] < best[0][0] - SECOND_SENTENCE_GAP:
+            best = best[:1]
+        grouped: dict[str, tuple[Chunk, list[tuple[int, str]]]] = {}
+        for _, number, chunk, sentence in best:
+            grouped.setdefault(chunk.id, (chunk, []))[1].append((number, sentence))
+        return [(chunk, [sentence for _, sentence in sorted(picked)]) for chunk, picked in grouped.values()]
+
+
+def _defined_term(sentence: str, tokenizer: JapaneseTokenizer) -> frozenset[str]:
+    """The words of the term a "TERM value" / "TERM: value" / "TERMは…" line defines (empty if none).
+
+    Such a line answers "what is TERM?" better than a sentence that merely mentions it.
+    """
+    line = sentence.lstrip("■●◆・-* ")
+    position = 0
+    tokens = tokenizer(line)
+    for count, token in enumerate(tokens, start=1):
+        if not line.startswith(token, position):
+            break
+        position += len(token)
+        if line[position:position + 1] in TERM_ENDS:
+            return frozenset(tokens[:count])
+    return frozenset()
