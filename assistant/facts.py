@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from taito_dx.assistant.citations import cite, cite_fact
-from taito_dx.assistant.entities import Link, Links
+from taito_dx.assistant.entities import Links
 from taito_dx.assistant.intent import Attribute, Intent
 from taito_dx.assistant.phrases import phrase
 from taito_dx.index.reader import OpenGeneration

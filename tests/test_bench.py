@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from taito_dx.evals.bench import ROWS, table
+from taito_dx.evals.harness import ROWS, table
 from taito_dx.evals.scale_corpus import FIRST_INITIATIVE, write_corpus
 from taito_dx.ingest.pipeline import _read
 from taito_dx.cli import main
