@@ -13,6 +13,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from taito_dx.errors import ConfigError
 from taito_dx.ingest.load import load
 from taito_dx.ingest.pipeline import collect_files
 from taito_dx.models import Answer, Chunk, ChunkKind, Citation, ScoredChunk
@@ -38,7 +39,10 @@ class BaselinePipeline:
     """Raw text → 500-character chunks → Chroma → top chunk."""
 
     def __init__(self, paths: list[Path], embedder: Embeddings, *, k: int = 5, workdir: Path) -> None:
-        from langchain_chroma import Chroma
+        try:
+            from langchain_chroma import Chroma
+        except ImportError as exc:
+            raise ConfigError(f"the plain pipeline needs the eval extra: pip install -e '.[eval]' ({exc})") from exc
 
         self.k = k
         splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+log = logging.getLogger(__name__)
 
 HEADLINE = ("hit_at_1", "hit_at_5", "mrr", "answer_accuracy", "abstention_accuracy", "false_abstention_rate",
             "latency_p50_ms", "latency_p95_ms")
@@ -53,7 +51,7 @@ def write_report(report_dir: Path, *, questions_file: Path, totals: dict[str, fl
     report_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     chart = report_dir / f"chart-{stamp}.png"
-    _chart(chart, totals, categories, baseline_categories, previous)
+    charted = _chart(chart, totals, categories, baseline_categories, previous)
     misses = [r for r in results if not r["answer_correct"]]
     lines = [
         f"# Eval report {stamp}",
@@ -64,7 +62,7 @@ def write_report(report_dir: Path, *, questions_file: Path, totals: dict[str, fl
         table(totals, baseline, previous),
         "```",
         "",
-        f"![scores]({chart.name})",
+        f"![scores]({chart.name})" if charted else "(no chart: it needs the eval extra, `pip install -e '.[eval]'`)",
         "",
         "## Per category (answered right, or rightly abstained)",
         "",
@@ -96,7 +94,16 @@ def _shown(path: Path) -> str:
 
 
 def _chart(path: Path, totals: dict[str, float], categories: dict[str, float],
-           baseline_categories: dict[str, float] | None, previous: dict[str, float] | None) -> None:
+           baseline_categories: dict[str, float] | None, previous: dict[str, float] | None) -> bool:
+    """Draw the chart (False, and no file, without matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log.warning("no eval chart: matplotlib is not installed (pip install -e '.[eval]')")
+        return False
     figure, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [3, 2]})
     names = list(categories)
     positions = range(len(names))
@@ -130,3 +137,4 @@ def _chart(path: Path, totals: dict[str, float], categories: dict[str, float],
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
+    return True

@@ -17,7 +17,7 @@ from taito_dx.settings import Settings
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
 DEFAULT_CONSULT_THRESHOLDS = Path(__file__).resolve().parent / "consult_thresholds.toml"
-DEFAULT_REPORT_DIR = Path(__file__).resolve().parent / "reports"
+REPORTS_FOLDER = "eval-reports"  # under the index directory, unless --report-dir says otherwise
 
 
 def evaluate(settings: Settings, questions_file: Path, *, k: int = 5) -> Scored:
@@ -73,7 +73,7 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     if args.consult and args.baseline:
         raise ConfigError("--baseline scores answers: the plain pipeline has no consultation to compare")
     questions_file = args.questions or (DEFAULT_CONSULTATIONS if args.consult else DEFAULT_QUESTIONS)
-    report_dir = args.report_dir or DEFAULT_REPORT_DIR
+    report_dir = args.report_dir or settings.index_dir / REPORTS_FOLDER
     result = (evaluate_consultations if args.consult else evaluate)(settings, questions_file, k=args.k)
     baseline = evaluate_baseline(settings, questions_file, k=args.k) if args.baseline else None
     previous = previous_totals(report_dir, questions_file)

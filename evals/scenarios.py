@@ -43,7 +43,6 @@ def shipped_corpus(settings: Settings, work: Path, sizes: Sizes, questions: list
     newcomer builds it. Returns the figures, the counting embedder and the settings of the index built."""
     started = time.perf_counter()
     import chromadb  # noqa: F401  (imported before the timed steps, so that none of them pays for it)
-    import langchain_chroma  # noqa: F401
 
     from taito_dx.assistant.assistant import Assistant
     from taito_dx.embeddings import load_embeddings

@@ -93,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--check", action="store_true", help="exit 1 when a total is below its threshold")
     evaluate.add_argument("--thresholds", type=Path,
                           help="thresholds file (TOML), default evals/thresholds.toml (evals/consult_thresholds.toml with --consult)")
-    evaluate.add_argument("--report-dir", type=Path, help="where the Markdown report and chart go, default evals/reports")
+    evaluate.add_argument("--report-dir", type=Path,
+                          help="where the Markdown report and chart go, default eval-reports/ in the index directory")
     evaluate.add_argument("--no-report", action="store_true", help="skip the Markdown report and chart")
     _common(evaluate)
     _answering(evaluate)

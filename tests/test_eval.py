@@ -111,3 +111,18 @@ def test_consult_mode_refuses_the_baseline(corpus_settings, capsys) -> None:
 
     assert code != 0
     assert "the plain pipeline has no consultation" in capsys.readouterr().err
+
+
+def test_reports_go_to_the_index_directory_not_the_checkout(settings, tmp_path: Path, capsys) -> None:
+    questions = write_questions(tmp_path / "q.jsonl", [
+        {"id": "a", "question": "取組12の担当は？", "answerable": True, "expected_answer": ["情報政策課"],
+         "expected_evidence": ["アナログ規制の点検・見直し"]}])
+    checkout = Path(__file__).resolve().parent.parent / "evals"
+    before = sorted(checkout.rglob("*"))
+
+    assert main(["eval", "--questions", str(questions), "--index-dir", str(settings.index_dir)]) == 0
+
+    reports = settings.index_dir / "eval-reports"
+    assert len(list(reports.glob("report-*.md"))) == 1 and (reports / "history.jsonl").exists()
+    assert f"report: {reports}" in capsys.readouterr().out
+    assert sorted(checkout.rglob("*")) == before
