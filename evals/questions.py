@@ -8,9 +8,13 @@ from pathlib import Path
 
 from taito_dx.errors import TaitoDxError
 
-DEFAULT_QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
+HERE = Path(__file__).resolve().parent
+# Each set in two splits: dev, that constants are tuned on, and test, written blind (by someone who read only
+# the plan text, or for consultations only the 取組 titles, and the file format) and never tuned on.
+QUESTION_SPLITS = {"dev": HERE / "dev.jsonl", "test": HERE / "test.jsonl"}
 # Work problems for the BPR consultation, in the same form: expected evidence names the 取組 that address them.
-DEFAULT_CONSULTATIONS = Path(__file__).resolve().parent / "consultations.jsonl"
+CONSULTATION_SPLITS = {"dev": HERE / "consultations.jsonl", "test": HERE / "consultations-test.jsonl"}
+DEFAULT_QUESTIONS = QUESTION_SPLITS["dev"]
 
 
 class QuestionFileError(TaitoDxError):

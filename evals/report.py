@@ -33,6 +33,32 @@ def table(totals: dict[str, float], baseline: dict[str, float] | None, previous:
     return "\n".join(rows)
 
 
+def side_by_side(totals: dict[str, dict[str, float]], baselines: dict[str, dict[str, float]],
+                 previous: dict[str, dict[str, float] | None]) -> str:
+    """Each question file's totals in a column (its baseline's and its change since the previous run beside it)."""
+    columns: list[tuple[str, dict[str, float], bool]] = []
+    for name, values in totals.items():
+        columns.append((name, values, False))
+        if name in baselines:
+            columns.append((f"{name} baseline", baselines[name], False))
+        if previous.get(name):
+            columns.append((f"{name} change", {key: values.get(key, 0.0) - previous[name].get(key, 0.0)
+                                                for key in HEADLINE if key in previous[name]}, True))
+    width = max(11, *(len(title) + 2 for title, _, _ in columns))
+    rows = [f"{'metric':24}" + "".join(f"{title:>{width}}" for title, _, _ in columns)]
+    rows.append("-" * len(rows[0]))
+    for key in HEADLINE:
+        row = f"{key:24}"
+        for _, values, signed in columns:
+            if key not in values:
+                row += " " * width
+                continue
+            digits = 1 if "ms" in key else 3
+            row += f"{values[key]:>+{width}.{digits}f}" if signed else f"{values[key]:>{width}.{digits}f}"
+        rows.append(row)
+    return "\n".join(rows)
+
+
 def previous_totals(report_dir: Path, questions_file: Path) -> dict[str, float] | None:
     """The totals of the last run on the same question file (another file's totals compare nothing)."""
     history = report_dir / HISTORY

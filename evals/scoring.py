@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 from collections import defaultdict
@@ -21,6 +22,41 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# A number is not found inside a longer one ("7" in "27", "9" in "9,300"); a string of one or two characters
+# is found only as a whole word: not inside a run of Latin letters and digits, nor of kanji and katakana
+# (a hiragana particle may follow: "各課が").
+NUMBER_START = r"(?<![0-9])(?<![0-9][,.])"
+NUMBER_END = r"(?![0-9]|[,.][0-9])"
+WORD_CLASSES = (re.compile(r"[A-Za-z0-9]"), re.compile(r"[\u3400-\u9fff\u30a0-\u30ff々〆ヶ]"))
+SHORT = 2
+
+
+def _edge(character: str, *, before: bool) -> str:
+    for word in WORD_CLASSES:
+        if word.fullmatch(character):
+            return f"(?<!{word.pattern})" if before else f"(?!{word.pattern})"
+    return ""
+
+
+def found(expected: str, text: str) -> bool:
+    """Whether `expected` occurs in `text` (both NFKC) by the rules of DESIGN.md: numbers at number
+    boundaries, strings of one or two characters as whole words."""
+    expected, text = nfkc(expected), nfkc(text)
+    if not expected:
+        return True
+    pattern = re.escape(expected)
+    start, end = "", ""
+    if expected[0].isdigit():
+        start = NUMBER_START
+    elif len(expected) <= SHORT:
+        start = _edge(expected[0], before=True)
+    if expected[-1].isdigit():
+        end = NUMBER_END
+    elif len(expected) <= SHORT:
+        end = _edge(expected[-1], before=False)
+    return re.search(start + pattern + end, text) is not None
+
+
 def source_texts(answer: Answer) -> list[str]:
     """Cited sources first, then the other retrieved ones, each once."""
     seen: set[str] = set()
@@ -38,8 +74,7 @@ def score_question(question: Question, answer: Answer, latency_ms: float, k: int
     texts = [nfkc(text) for text in source_texts(answer)]
     evidence = [nfkc(e) for e in question.expected_evidence]
     hit_rank = next((rank for rank, text in enumerate(texts[:k], start=1) if any(e in text for e in evidence)), None)
-    answer_text = nfkc(answer.text)
-    correct = (not answer.abstained) and all(nfkc(e) in answer_text for e in question.expected_answer)
+    correct = (not answer.abstained) and all(found(e, answer.text) for e in question.expected_answer)
     return {
         "id": question.id,
         "category": question.category,

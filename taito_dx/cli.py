@@ -81,18 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     _answering(serve)
     serve.set_defaults(handler=cmd_serve)
 
-    evaluate = commands.add_parser("eval", help="score a question set",
-                                   description="Score the assistant on a question file; print a table, write a report.")
+    evaluate = commands.add_parser("eval", help="score the question sets",
+                                   description="Score the assistant on its dev and blind test question splits "
+                                   "(or one question file); print a table, write a report.")
     evaluate.add_argument("--questions", type=Path,
-                          help="question file (JSONL), default evals/questions.jsonl (evals/consultations.jsonl with --consult)")
+                          help="one question file (JSONL) instead of the splits evals/dev.jsonl and evals/test.jsonl "
+                          "(evals/consultations.jsonl and evals/consultations-test.jsonl with --consult)")
     evaluate.add_argument("--consult", action="store_true",
                           help="score the BPR consultation on work problems instead of answers to questions")
-    evaluate.add_argument("--json", dest="json_out", type=Path, help="write per-question results and totals here")
+    evaluate.add_argument("--json", dest="json_out", type=Path,
+                          help="write per-question results and totals here (per split, without --questions)")
     evaluate.add_argument("--k", type=int, default=5, help="sources counted for hit@k (default 5)")
     evaluate.add_argument("--baseline", action="store_true", help="also score the plain LangChain pipeline")
     evaluate.add_argument("--check", action="store_true", help="exit 1 when a total is below its threshold")
     evaluate.add_argument("--thresholds", type=Path,
-                          help="thresholds file (TOML), default evals/thresholds.toml (evals/consult_thresholds.toml with --consult)")
+                          help="thresholds file (TOML, a table per question file), default evals/thresholds.toml")
     evaluate.add_argument("--report-dir", type=Path,
                           help="where the Markdown report and chart go, default eval-reports/ in the index directory")
     evaluate.add_argument("--no-report", action="store_true", help="skip the Markdown report and chart")

@@ -92,7 +92,7 @@ def server_settings(chroma_server: tuple[str, int], tmp_path_factory: pytest.Tem
 
 def sample_questions() -> list[str]:
     """Every 8th question of the eval set (answerable and not), in English and Japanese."""
-    lines = (REPO / "evals" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (REPO / "evals" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line)["question"] for line in lines if line.strip()]
     return [QUESTION, "Which section owns analog regulation review?", *questions[::8]]
 

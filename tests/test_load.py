@@ -27,7 +27,7 @@ from serve_subprocess import Served, served
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts" / "load"
-QUESTIONS = REPO / "evals" / "questions.jsonl"
+QUESTIONS = REPO / "evals" / "dev.jsonl"
 CONVERSATIONS = 50
 FOLLOW_UPS = ("それはどの施策に属しますか？", "その担当は？", "what is its indicator?")
 OVERALL_TIMEOUT_S = 180.0
