@@ -13,6 +13,7 @@ from taito_dx.assistant.facts import Part, registry_parts
 from taito_dx.assistant.intent import Intent, evidence_has_type
 from taito_dx.assistant.passages import PassageAnswerer
 from taito_dx.assistant.phrases import phrase
+from taito_dx.assistant.plan_structure import missing_numbers, nonexistent_part
 from taito_dx.assistant.retrieve import Retrieval
 from taito_dx.index.keyword import JapaneseTokenizer
 from taito_dx.index.reader import OpenGeneration
@@ -37,6 +38,10 @@ class ExtractiveAnswerer:
         """Registry facts when the question asks an entity's attribute, else the answering passage, else abstain."""
         lang = intent.language
         topic = links.topic()
+        missing = missing_numbers(intent.text, index.registry)
+        if missing:  # "施策20": say the plan has none, and which numbers it has
+            part = nonexistent_part(missing, index, lang)
+            return _assemble([Part(part.text, list(part.citations), stated=False)], lang, retrieval, topic)
         if intent.answer_type and not any(
             evidence_has_type(intent.answer_type, scored.chunk.text, self.tokenizer) for scored in retrieval.chunks
         ):

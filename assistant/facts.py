@@ -1,22 +1,23 @@
 """Registry facts: what the plan registry states about the entities a question is linked to, cited.
 
-One handler per attribute a question can ask (`FACTS`); each returns the `Part`s that answer it, or none
-when the linked entities do not have that attribute. A count is answered only when nothing else is, and
-an entity named with nothing asked about it is described.
+A structure question (lists, counts, rankings, comparisons at any level: `plan_structure`) is answered
+first; then one handler per attribute a question can ask (`FACTS`), each returning the `Part`s that answer
+it, or none when the linked entities do not have that attribute. An entity named with nothing asked about
+it is described.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from taito_dx.assistant.citations import cite, cite_fact
+from taito_dx.assistant.citations import cite_fact
 from taito_dx.assistant.entities import Links
 from taito_dx.assistant.intent import Attribute, Intent
 from taito_dx.assistant.phrases import phrase
+from taito_dx.assistant.plan_structure import Ask, answer_structure, is_below, read_structure
 from taito_dx.index.reader import OpenGeneration
-from taito_dx.models import Chunk, Citation, EntityKind, Initiative, Measure
+from taito_dx.models import Citation, EntityKind, Initiative, Measure
 from taito_dx.plan_names import goal_name, initiative_name, measure_name, numbered
 from taito_dx.registry import Fact
 
@@ -70,15 +71,42 @@ def asked(intent: Intent, links: Links) -> set[Attribute]:
 
 
 def registry_parts(intent: Intent, links: Links, index: OpenGeneration, lang: str) -> list[Part]:
-    """The registry's answer to the question, in attribute order; [] when the registry has none."""
+    """The registry's answer to the question: its structure (lists, counts, rankings) first, then each
+    attribute asked in attribute order; [] when the registry has none."""
     query = FactQuery(intent, links, index, lang)
     wanted = asked(intent, links)
-    parts = [part for attribute, handler in FACTS.items() if attribute in wanted for part in handler(query)]
-    if not parts and Attribute.COUNT in wanted:
-        parts = _count(query)
+    parts = _structure(query)
+    if parts:  # the structure answers counts, lists and what belongs where; an indicator only when asked by name
+        wanted -= {Attribute.COUNT, Attribute.CHILDREN, Attribute.PARENT} | ({Attribute.INDICATOR} - intent.attributes)
+    parts += [part for attribute, handler in FACTS.items() if attribute in wanted for part in handler(query)]
     if not parts and not wanted:
         parts = _describe(query)
     return parts
+
+
+def _structure(query: FactQuery) -> list[Part]:
+    """The answer to a structure question (see `plan_structure`); which number an entity named by its title has
+    is its place in the plan, from the link to that title."""
+    structure = read_structure(query.intent.text)
+    if structure is None:
+        return []
+    if structure.ask == Ask.LIST and query.intent.attributes - {Attribute.COUNT, Attribute.CHILDREN}:
+        return []  # "the initiatives 情報政策課 owns": a list filtered by what is asked, answered by its attribute
+    if structure.ask == Ask.LIST and not structure.scopes and any(
+            link.quoted and is_below(link.kind, level) for link in query.links.items for level in structure.levels):
+        return []  # "BPR相談会 — which 施策 is that under?": the 施策 of an entity quoted by its title
+    if structure.ask == Ask.NUMBER:
+        link = query.links.best(structure.levels[0])
+        if link is None:
+            return []
+        registry = query.index.registry
+        initiative = registry.initiatives.get(link.number) if link.kind == EntityKind.INITIATIVE else None
+        measure = registry.measures.get(link.number) if link.kind == EntityKind.MEASURE else None
+        if initiative is None and measure is None:
+            return []
+        return [_parent_part(initiative, measure, query.index, query.lang)]
+    part = answer_structure(structure, query.index, query.lang)
+    return [Part(part.text, list(part.citations))] if part is not None else []
 
 
 # -- one handler per attribute ------------------------------------------------------------
@@ -137,11 +165,6 @@ FACTS: dict[Attribute, Callable[[FactQuery], list[Part]]] = {
     Attribute.PARENT: _parent,
     Attribute.CHILDREN: _children,
 }
-
-
-def _count(query: FactQuery) -> list[Part]:
-    part = _count_part(query.intent.text, query.explicit_goal, query.index, query.lang)
-    return [part] if part is not None else []
 
 
 def _describe(query: FactQuery) -> list[Part]:
@@ -302,52 +325,3 @@ def _children_part(measure: Measure, index: OpenGeneration, lang: str) -> Part:
 def initiatives_listing(measure: Measure, index: OpenGeneration) -> str:
     """"取組12「…」、取組13「…」": the 施策's initiatives by number."""
     return "、".join(initiative_name(i) for i in index.registry.initiatives_of(measure.number))
-
-
-COUNTED = {"目標": re.compile(r"目標|goals?\b", re.I), "施策": re.compile(r"施策|measures?\b|polic", re.I),
-           "取組": re.compile(r"取組|initiatives?\b", re.I)}
-COUNTED_NOUNS = {"目標": "goals", "施策": "measures", "取組": "initiatives"}
-
-
-def _count_part(question: str, goal_number: int | None, index: OpenGeneration, lang: str) -> Part | None:
-    registry = index.registry
-    asked_for = [name for name, pattern in COUNTED.items() if pattern.search(question.replace(f"目標{goal_number}", ""))]
-    if not asked_for and goal_number is None:
-        return None
-    if goal_number is not None and goal_number in registry.goals:
-        goal = registry.goals[goal_number]
-        counts = {"施策": goal.measure_count, "取組": goal.initiative_count}
-        wanted = [name for name in asked_for if name in counts] or list(counts)
-        facts = [f"{name}数:{counts[name]}" for name in wanted if counts[name] is not None]
-        if not facts:
-            return None
-        text = phrase(lang, "count_goal", goal=goal_name(goal),
-                      counts=_counts_text(lang, {name: counts[name] for name in wanted}))
-        return Part(text, cite_fact(index, Fact.GOAL_ROW, goal.number, *facts))
-    counts = {"目標": len(registry.goals), "施策": len(registry.measures), "取組": len(registry.initiatives)}
-    wanted = asked_for or list(counts)
-    chunk = _overview_chunk(index, counts)
-    if chunk is None:
-        return None
-    citation = cite(chunk, *(str(counts[name]) for name in wanted))
-    if citation is None:
-        return None
-    return Part(phrase(lang, "count_plan", counts=_counts_text(lang, {name: counts[name] for name in wanted})),
-                [citation])
-
-
-def _counts_text(lang: str, counts: dict[str, int | None]) -> str:
-    """"施策数は5、取組数は11" or "5 measures (施策) and 11 initiatives (取組)": never "取組11", which names an initiative."""
-    items = [phrase(lang, "count_item", name=name, noun=COUNTED_NOUNS[name], count=str(count))
-             for name, count in counts.items() if count is not None]
-    if lang == "ja" or len(items) < 2:
-        return "、".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _overview_chunk(index: OpenGeneration, counts: dict[str, int]) -> Chunk | None:
-    """The chunk that states the plan's totals in one sentence."""
-    for chunk in index.chunks.values():
-        if all(f"{value}の{name}" in chunk.text or f"{value}つの{name}" in chunk.text for name, value in counts.items()):
-            return chunk
-    return None

@@ -91,17 +91,34 @@ PHRASES: dict[str, dict[str, str]] = {
         "ja": "{measure}: {description}",
         "en": "{measure}: {description}",
     },
-    "count_goal": {
-        "ja": "{goal}の{counts}です。",
-        "en": "{goal} has {counts}.",
+    "level_goal": {"ja": "目標", "en": "goals (目標)"},
+    "level_measure": {"ja": "施策", "en": "measures (施策)"},
+    "level_initiative": {"ja": "取組", "en": "initiatives (取組)"},
+    "structure_whole_plan": {"ja": "計画全体", "en": "The plan"},
+    "structure_list": {
+        "ja": "{scope}の{level}（{count}件）: {listing}",
+        "en": "{scope} has {count} {level}: {listing}",
     },
-    "count_item": {
-        "ja": "{name}数は{count}",
-        "en": "{count} {noun} ({name})",
+    "structure_count": {
+        "ja": "{scope}の{level}は{count}件です: {listing}",
+        "en": "{scope} has {count} {level}: {listing}",
     },
-    "count_plan": {
-        "ja": "計画全体で{counts}です。",
-        "en": "The plan has {counts} in total.",
+    "structure_count_only": {"ja": "{scope}の{level}は{count}件です。", "en": "{scope} has {count} {level}."},
+    "structure_most": {
+        "ja": "{level}が最も多いのは{names}で、{count}件です。",
+        "en": "The most {level}: {names}, with {count}.",
+    },
+    "structure_fewest": {
+        "ja": "{level}が最も少ないのは{names}で、{count}件です。",
+        "en": "The fewest {level}: {names}, with {count}.",
+    },
+    "structure_each": {"ja": "{name}の{level}は{count}件", "en": "{name} has {count} {level}"},
+    "structure_same": {"ja": "どちらも同じ数です。", "en": "They have the same number."},
+    "structure_more": {"ja": "{name}の方が{level}が{difference}件多くなっています。",
+                       "en": "{name} has {difference} more {level}."},
+    "no_such_entity": {
+        "ja": "計画に{name}はありません（{level}は{first}〜{last}の{count}件です）。",
+        "en": "The plan has no {name}: its {level} run from {first} to {last} ({count} in all).",
     },
     "consult_header": {
         "ja": "この課題に関係する計画の取組:",
