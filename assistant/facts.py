@@ -60,13 +60,11 @@ class FactQuery:
 
 
 def asked(intent: Intent, links: Links) -> set[Attribute]:
-    """The attributes to answer: those the question asks, an indicator named by its title with nothing asked
-    and no entity named by number, and no sheet field when the owner is asked."""
+    """The attributes to answer: those the question asks, and an indicator named by its title with nothing
+    asked and no entity named by number."""
     attributes = set(intent.attributes)
     if links.best(EntityKind.INDICATOR) is not None and not attributes and not links.any_explicit():
         attributes.add(Attribute.INDICATOR)
-    if Attribute.OWNER in attributes:
-        attributes -= set(SHEET_FIELDS)
     return attributes
 
 

@@ -51,8 +51,12 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
         r"which initiatives|what initiatives|initiatives (are|does|under|in)|list (the|all)? ?initiatives", re.I),
     Attribute.COUNT: re.compile(r"いくつ|何個|何件|幾つ|数は|の数|how many|number of", re.I),
     Attribute.CONTENT: re.compile(r"取組内容|何をする|何に取り組|\bcontents?\b|what (does|will) .* do|what is .* about|activities", re.I),
-    Attribute.CURRENT_STATE: re.compile(r"現状|current (state|situation)|as[- ]is|today's situation|problem now", re.I),
-    Attribute.TARGET_STATE: re.compile(r"あるべき姿|目指す姿|将来像|\bto-be\b|ideal|target state|future state|desired state", re.I),
+    Attribute.CURRENT_STATE: re.compile(
+        r"現状|現在の(状況|課題)|今の(状況|課題)|いまの(状況|課題)|current(ly)? (state|situation|issues?|problems?)|as[- ]is|"
+        r"situation (today|now)|today's situation|problems? (now|today)|where (it|things) stands?", re.I),
+    Attribute.TARGET_STATE: re.compile(
+        r"あるべき姿|目指す姿|将来像|将来の姿|\bto-be\b|ideal|target state|future state|desired state|"
+        r"(should|will) (it )?look like|in (the )?future", re.I),
 }
 
 # Expected answer types, and how to recognise a value of that type in evidence text.
