@@ -10,7 +10,7 @@ import numpy as np
 
 from taito_dx.assistant.entities import EntityCatalogue, Links
 from taito_dx.assistant.facts import Part, registry_parts
-from taito_dx.assistant.intent import Intent, evidence_has_type
+from taito_dx.assistant.intent import Intent, holds_value
 from taito_dx.assistant.passages import PassageAnswerer
 from taito_dx.assistant.phrases import phrase
 from taito_dx.assistant.plan_structure import missing_numbers, nonexistent_part
@@ -24,6 +24,9 @@ from taito_dx.models import Answer, Citation, EntityRef
 # on the dev questions; this sits between.
 MIN_DENSE = 0.31
 MIN_KEYWORD = 1.0
+# A question's focus words: its words that the documents use, in at most this share of the chunks (words nearly
+# every chunk uses, 計画 or 施策, say nothing about what is asked). Chosen on the dev questions.
+FOCUS_MAX_SHARE = 0.25
 
 
 class ExtractiveAnswerer:
@@ -42,10 +45,32 @@ class ExtractiveAnswerer:
         if missing:  # "施策20": say the plan has none, and which numbers it has
             part = nonexistent_part(missing, index, lang)
             return _assemble([Part(part.text, list(part.citations), stated=False)], lang, retrieval, topic)
-        if intent.answer_type and not any(
-            evidence_has_type(intent.answer_type, scored.chunk.text, self.tokenizer) for scored in retrieval.chunks
-        ):
-            return self.passages.abstain(lang, retrieval, topic)
+        answer = self._compose(intent, links, retrieval, index, catalogue, query_vector, topic)
+        kind = intent.value_kind
+        if kind is not None and kind.gates and not answer.abstained and not self._states_value(intent, answer, index):
+            return self.passages.abstain(lang, retrieval, topic)  # it quotes no value of the kind asked, about the subject
+        return answer
+
+    def _states_value(self, intent: Intent, answer: Answer, index: OpenGeneration) -> bool:
+        """Whether the answer quotes a value of the kind asked on a line about what the question is about: one with
+        a focus word of the question, in the line or in the titles of the chunk it cites."""
+        assert intent.value_kind is not None
+        lines = [line for line in answer.text.splitlines() if holds_value(intent.value_kind, line, self.tokenizer)]
+        focus = self.focus_words(intent.text, index)
+        if not lines or not focus:
+            return bool(lines)
+        titles = {token for citation in answer.citations if (chunk := index.chunks.get(citation.chunk_id))
+                  for token in self.tokenizer(chunk.heading)}
+        return any(focus & (set(self.tokenizer(line)) | titles) for line in lines)
+
+    def focus_words(self, question: str, index: OpenGeneration) -> set[str]:
+        """The question's words that the documents use, but not nearly everywhere."""
+        return {token for token in self.tokenizer(question)
+                if 0 < index.keyword.document_share(token) <= FOCUS_MAX_SHARE}
+
+    def _compose(self, intent: Intent, links: Links, retrieval: Retrieval, index: OpenGeneration,
+                 catalogue: EntityCatalogue, query_vector: np.ndarray, topic: EntityRef | None) -> Answer:
+        lang = intent.language
         parts = registry_parts(intent, links, index, lang)
         if parts:
             return _assemble(parts, lang, retrieval, topic)

@@ -59,36 +59,57 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
         r"(should|will) (it )?look like|in (the )?future", re.I),
 }
 
-# Expected answer types, and how to recognise a value of that type in evidence text.
-ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    "money": (
-        re.compile(r"予算|費用|経費|金額|いくらか?か[かる]|コスト|\bbudget|\bcost|how much money|price|spend", re.I),
-        re.compile(r"[\d,.]+\s*(円|千円|万円|億円)"),
-    ),
-    "headcount": (
-        re.compile(r"何人|人数|職員数|人口|how many (staff|people|employees|persons|residents)|headcount|population", re.I),
-        re.compile(r"[\d,.]+\s*(人|名)"),
-    ),
-    "person_name": (
-        re.compile(r"(区長|市長|知事|大臣)の?(名前|氏名|は誰)|\bmayor\b|governor", re.I),
-        re.compile(r"(?!)"),  # names are found by part of speech, see evidence_has_type
-    ),
-    "vendor": (
-        re.compile(r"ベンダー|業者|事業者名|製品名|vendor|supplier|which company|brand", re.I),
-        re.compile(r"(株式会社|有限会社|\(株\)|Inc\.|Corp|Ltd)"),
-    ),
-}
+@dataclass(frozen=True)
+class ValueKind:
+    """A kind of value a question asks for, how the question asks it, and how a value of it reads in the plan.
+
+    `gates`: an answer that quotes no value of the kind does not answer the question (it abstains);
+    otherwise the kind only prefers the sentences that hold one.
+    """
+
+    name: str
+    cue: re.Pattern[str]
+    value: re.Pattern[str] | None  # None: found by part of speech (a person's name)
+    gates: bool = True
 
 
-# What a "which year / how long / when / which article / how many" question wants in its answering sentence.
-VALUE_KINDS = (
-    (re.compile(r"年度|fiscal year|いつから|いつまで|\bstarts?\b|\bbegins?\b|\bends?\b|from when|until when", re.I),
-     re.compile(r"(令和|平成|昭和)\s*\d+\s*年度")),
-    (re.compile(r"何年間|how long|how many years|duration", re.I), re.compile(r"\d+\s*年間?")),
-    (re.compile(r"いつ|何月|日程|スケジュール|\bwhen\b|schedule|deadline|\bdates?\b", re.I),
-     re.compile(r"\d+\s*月|\d+\s*日|(令和|平成|昭和)\s*\d+\s*年")),
-    (re.compile(r"\barticles?\b|第?何条", re.I), re.compile(r"第\s*\d+\s*条")),
-    (re.compile(r"いくつ|何%|何時間|何件|how many|how much|what percent|number of", re.I), re.compile(r"\d")),
+PLAN_LEVEL_WORDS = r"(?:goals?|measures?|polic(?:y|ies)|initiatives?|目標|施策|取組)\b"
+# First cue that matches wins. The cues are general question words; the values, how plan documents write them.
+VALUE_KINDS: tuple[ValueKind, ...] = (
+    ValueKind("money", re.compile(r"予算|費用|経費|金額|いくら|コスト|補助金|\bbudget|\bcosts?\b|how much money|price|"
+                                  r"spend|subsid", re.I),
+              re.compile(r"[\d,.]+\s*(円|千円|万円|億円)")),
+    ValueKind("person", re.compile(r"(誰|だれ|氏名|名前|\bwho\b|whose|name of).{0,24}(CIO|CDO|CTO|区長|市長|知事|所長|部長|課長|"
+                                   r"センター長|責任者|\bhead\b|chief|director|manager|mayor|officer|minister|governor)|"
+                                   r"(CIO|CDO|区長|市長|知事|所長|部長|課長|センター長|責任者|head of|\bchief\b|director|mayor|"
+                                   r"governor).{0,16}(誰|だれ|氏名|名前|\bwho\b)", re.I), None),
+    ValueKind("frequency", re.compile(r"頻度|何回|年に何|月に何|週に何|どのくらいの間隔|how often|how frequently|how many times",
+                                      re.I),
+              re.compile(r"(毎|隔)\s*(年|月|週|日)|[年月週日]\s*\d+\s*回|\d+\s*回|四半期|annual")),
+    ValueKind("date", re.compile(r"何月何日|何日に|日付|期限|締切|締め切り|deadline|what date|which date|by when|due date|"
+                                 r"いつまでに", re.I),
+              re.compile(r"\d+\s*月\s*\d+\s*日|(令和|平成|昭和)\s*\d+\s*年\s*\d+\s*月|\d+\s*月")),
+    ValueKind("rate", re.compile(r"何%|何パーセント|割合|比率|率は|率を|percentage|percent|what share|what proportion|"
+                                 r"\brate\b", re.I),
+              re.compile(r"\d+(\.\d+)?\s*(%|％|割|パーセント)")),
+    ValueKind("count", re.compile(r"何人|人数|何台|台数|何件|件数|何校|何か所|何団体|参加者数|職員数|人口\s*(は|って|を教|が何)|"
+                                  r"population (of|is)|what('s| is) the population|"
+                                  rf"how many (?!{PLAN_LEVEL_WORDS})\w+", re.I),
+              re.compile(r"\d[\d,]*\s*(人|名|台|件|校|か所|箇所|団体|者|社|個|本|時間|回|種類|手続)")),
+    ValueKind("product", re.compile(r"ベンダー|業者|事業者名|製品|ツール名|アプリ名|サービス名|具体的に何|何というアプリ|vendor|"
+                                    r"supplier|which company|brand|(which|what) (specific )?(tool|product|software|service|app|"
+                                    r"platform)s?\b|name of the (app|tool|product|software|service|system)", re.I),
+              re.compile(r"(株式会社|有限会社|\(株\)|Inc\.|Corp|Ltd|LLC)")),
+    ValueKind("fiscal_year", re.compile(r"年度|fiscal year|いつから|いつまで|\bstarts?\b|\bbegins?\b|\bends?\b|from when|"
+                                        r"until when", re.I),
+              re.compile(r"(令和|平成|昭和)\s*\d+\s*年度"), gates=False),
+    ValueKind("duration", re.compile(r"何年間|how long|how many years|duration", re.I), re.compile(r"\d+\s*年間?"),
+              gates=False),
+    ValueKind("when", re.compile(r"いつ|何月|日程|スケジュール|\bwhen\b|schedule|\bdates?\b", re.I),
+              re.compile(r"\d+\s*月|\d+\s*日|(令和|平成|昭和)\s*\d+\s*年"), gates=False),
+    ValueKind("article", re.compile(r"\barticles?\b|第?何条", re.I), re.compile(r"第\s*\d+\s*条"), gates=False),
+    ValueKind("number", re.compile(r"いくつ|何%|何時間|何件|how much|what percent|number of", re.I), re.compile(r"\d"),
+              gates=False),
 )
 
 
@@ -99,14 +120,10 @@ class Intent:
     text: str
     language: str
     attributes: frozenset[Attribute]
-    answer_type: str | None
+    value_kind: ValueKind | None  # the kind of value the question asks for, if it asks for one
 
     def asks(self, attribute: Attribute) -> bool:
         return attribute in self.attributes
-
-    def value_pattern(self) -> re.Pattern[str] | None:
-        """The kind of value (fiscal year, duration, date, number) an answering sentence should hold, if any."""
-        return next((value for cue, value in VALUE_KINDS if cue.search(self.text)), None)
 
 
 def normalize_question(question: str) -> str:
@@ -127,12 +144,12 @@ def language_of(text: str) -> str:
 def analyse(question: str) -> Intent:
     text = normalize_question(question)
     attributes = frozenset(name for name, pattern in INTENTS.items() if pattern.search(text))
-    answer_type = next((name for name, (cue, _) in ANSWER_TYPES.items() if cue.search(text)), None)
-    return Intent(text=text, language=language_of(text), attributes=attributes, answer_type=answer_type)
+    value_kind = next((kind for kind in VALUE_KINDS if kind.cue.search(text)), None)
+    return Intent(text=text, language=language_of(text), attributes=attributes, value_kind=value_kind)
 
 
-def evidence_has_type(answer_type: str, text: str, tokenizer: JapaneseTokenizer) -> bool:
-    """Whether `text` holds a value of the expected answer type."""
-    if answer_type == "person_name":
+def holds_value(kind: ValueKind, text: str, tokenizer: JapaneseTokenizer) -> bool:
+    """Whether `text` holds a value of `kind`."""
+    if kind.value is None:
         return tokenizer.has_person_name(text)
-    return bool(ANSWER_TYPES[answer_type][1].search(text))
+    return bool(kind.value.search(text))

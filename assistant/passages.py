@@ -96,7 +96,7 @@ class PassageAnswerer:
             return []
         vectors = index.parts.sentences_of([scored.chunk.id for scored in top])
         question_tokens = set(self.tokenizer(intent.text))
-        wanted_value = intent.value_pattern()
+        wanted_value = intent.value_kind.value if intent.value_kind else None
         best_chunk = top[0].score or 1.0
         candidates: list[tuple[float, int, Chunk, str]] = []
         for scored in top:

@@ -193,3 +193,19 @@ def test_goal_whose_measures_state_no_indicator_abstains_citing_the_goal(assista
     assert answer.abstained
     assert "目標3「DX推進体制の強化・組織風土の醸成」" in answer.text
     assert [citation.location for citation in answer.citations] == ["第2章 > 施策の体系 > 目標3"]
+
+
+@pytest.mark.parametrize("question", [
+    "DX推進会議は年に何回開催されますか？",  # a frequency: the plan names the meetings, not how often
+    "Who is the director of the DX推進センター?",  # a person: the plan names sections, never people
+    "取組15で使う生成AIの製品名は？",  # a product: the plan names no product
+    "What percentage of staff will work remotely by 2028?",  # a rate the plan does not set
+])
+def test_a_value_of_the_kind_asked_must_be_quoted_about_the_subject(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained, answer.text
+
+
+def test_a_value_quoted_about_the_subject_answers(assistant: Assistant) -> None:
+    answer = assistant.ask("行政手続きのオンライン手続き比率は何%ですか？")
+    assert not answer.abstained and "20%" in answer.text

@@ -64,6 +64,12 @@ class KeywordIndex:
         self._retriever = retriever
         self.ids = ids
         self._vocab = retriever.vocab_dict
+        self._documents = np.diff(retriever.scores["indptr"])  # per token id: how many chunks use it
+
+    def document_share(self, token: str) -> float:
+        """The share of chunks that use `token` (0 for a word no chunk uses)."""
+        row = self._vocab.get(token)
+        return float(self._documents[row]) / max(len(self.ids), 1) if row is not None else 0.0
 
     @classmethod
     def build(cls, tokens: list[list[str]], ids: list[str]) -> KeywordIndex:
