@@ -6,6 +6,8 @@ what is asked, the answer abstains and points to the closest thing the plan does
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from taito_dx.assistant.entities import EntityCatalogue, Links
@@ -27,6 +29,7 @@ MIN_KEYWORD = 1.0
 # A question's focus words: its words that the documents use, in at most this share of the chunks (words nearly
 # every chunk uses, 計画 or 施策, say nothing about what is asked). Chosen on the dev questions.
 FOCUS_MAX_SHARE = 0.25
+CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
 
 
 class ExtractiveAnswerer:
@@ -59,9 +62,16 @@ class ExtractiveAnswerer:
         focus = self.focus_words(intent.text, index)
         if not lines or not focus:
             return bool(lines)
-        titles = {token for citation in answer.citations if (chunk := index.chunks.get(citation.chunk_id))
-                  for token in self.tokenizer(chunk.heading)}
-        return any(focus & (set(self.tokenizer(line)) | titles) for line in lines)
+        return any(focus & (set(self.tokenizer(line)) | self._cited_titles(line, answer, index)) for line in lines)
+
+    def _cited_titles(self, line: str, answer: Answer, index: OpenGeneration) -> set[str]:
+        """The words of the titles (heading) of the chunks a line of the answer cites ([n])."""
+        words: set[str] = set()
+        for number in CITATION_MARK.findall(line):
+            if 0 < int(number) <= len(answer.citations):
+                chunk = index.chunks.get(answer.citations[int(number) - 1].chunk_id)
+                words |= set(self.tokenizer(chunk.heading)) if chunk else set()
+        return words
 
     def focus_words(self, question: str, index: OpenGeneration) -> set[str]:
         """The question's words that the documents use, but not nearly everywhere."""

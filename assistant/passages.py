@@ -27,6 +27,14 @@ CHUNK_PRIOR = 0.2
 LABEL_BONUS = 0.2
 TERM_ENDS = (" ", "\t", ":", "：", "は")
 PASSAGE_CHUNKS = 4
+# Two quoted sentences of one chunk at most this many lines apart are quoted as one stretch with the lines
+# between them; farther apart, with "…" between. A quoted line this short and without a full stop is a label:
+# the lines that follow give its value, and are quoted with it (at most LABEL_VALUE_LINES of them).
+MAX_GAP_LINES = 2
+LABEL_CHARS = 20
+LABEL_VALUE_LINES = 2
+ELLIPSIS = " … "
+VALUE_LINE = re.compile(r"\d")
 # Headings name a topic but answer nothing: quoted only when a chunk has nothing else.
 HEADING = re.compile(r"^(\d{1,2}\.\s|第\d+章|【施策\d+】\S*$)")
 
@@ -80,13 +88,19 @@ class PassageAnswerer:
         lines = []
         citations: list[Citation] = []
         for chunk, picked in chosen:
-            citation = cite(chunk, *picked)
+            stretches = quoted_stretches(chunk.text, picked)
+            citation = cite(chunk, *(line for stretch in stretches for line in stretch.split("\n")))
             if citation is None:
                 continue
             citations.append(citation)
-            lines.append(f"「{' '.join(picked)}」[{len(citations)}]（{chunk.location}）")
+            shown = ELLIPSIS.join(" ".join(line.strip() for line in stretch.split("\n")) for stretch in stretches)
+            lines.append(f"「{shown}」[{len(citations)}]（{chunk.location}）")
         text = phrase(lang, "passage") + "\n" + "\n".join(lines)
         return Answer(text=text, citations=tuple(citations), sources=tuple(retrieval.chunks), topic=topic)
+
+    def _covered(self, candidate: tuple[float, int, Chunk, str]) -> set[str]:
+        """The words a candidate sentence brings to the answer: its own and its section title's."""
+        return set(self.tokenizer(candidate[3])) | set(self.tokenizer(section_title(candidate[2])))
 
     def _best_sentences(self, intent: Intent, query_vector: np.ndarray, top: list[ScoredChunk],
                         index: OpenGeneration) -> list[tuple[Chunk, list[str]]]:
@@ -115,13 +129,51 @@ class PassageAnswerer:
                 label = LABEL_BONUS if term and term <= question_tokens else 0.0
                 score = similarity + KEYWORD_WEIGHT * overlap + value + prior + label
                 candidates.append((score, number, chunk, sentence))
-        best = sorted(candidates, key=lambda c: -c[0])[:MAX_SENTENCES]
-        if len(best) == 2 and best[1][0] < best[0][0] - SECOND_SENTENCE_GAP:
-            best = best[:1]
+        ranked = sorted(candidates, key=lambda c: -c[0])
+        best = ranked[:1]
+        if ranked:
+            covered = self._covered(ranked[0])
+            for candidate in ranked[1:]:
+                if candidate[0] < ranked[0][0] - SECOND_SENTENCE_GAP or len(best) == MAX_SENTENCES:
+                    break
+                # The next sentence of the same passage, or one of another that has words of the question the
+                # quote so far has not.
+                if candidate[2].id == ranked[0][2].id or (self._covered(candidate) - covered) & question_tokens:
+                    best.append(candidate)
+                    covered |= self._covered(candidate)
         grouped: dict[str, tuple[Chunk, list[tuple[int, str]]]] = {}
         for _, number, chunk, sentence in best:
             grouped.setdefault(chunk.id, (chunk, []))[1].append((number, sentence))
         return [(chunk, [sentence for _, sentence in sorted(picked)]) for chunk, picked in grouped.values()]
+
+
+def quoted_stretches(text: str, picked: list[str]) -> list[str]:
+    """The stretches of `text` to quote for its picked sentences (in text order): sentences close together as
+    one stretch with the lines between them, a label line with the lines that give its value."""
+    spans: list[tuple[int, int]] = []
+    for sentence in picked:
+        start = text.find(sentence)
+        if start < 0:
+            continue
+        end = start + len(sentence)
+        if len(sentence) <= LABEL_CHARS and not sentence.endswith(("。", ".", "！", "？")):
+            values = []
+            for line in text[end:].lstrip("\n").split("\n")[:LABEL_VALUE_LINES]:
+                # A value holds a figure; a line that starts as the label does is the next item of a list.
+                if not VALUE_LINE.search(line) or line.strip()[:2] == sentence.strip()[:2]:
+                    break
+                values.append(line)
+            if values:
+                end = text.find(values[-1], end) + len(values[-1])
+        spans.append((start, end))
+    spans.sort()
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and text[merged[-1][1]:start].count("\n") <= MAX_GAP_LINES:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [text[start:end].strip() for start, end in merged]
 
 
 def _defined_term(sentence: str, tokenizer: JapaneseTokenizer) -> frozenset[str]:

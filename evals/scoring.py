@@ -22,9 +22,9 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-# A number is not found inside a longer one ("7" in "27", "9" in "9,300"); a string of one or two characters
-# is found only as a whole word: not inside a run of Latin letters and digits, nor of kanji and katakana
-# (a hiragana particle may follow: "各課が").
+# A number is not found inside a longer one ("7" in "27", "9" in "9,300"); a word of one or two characters
+# is found only whole: not inside a run of Latin letters and digits, nor of kanji and katakana (a hiragana
+# particle may follow: "各課が"). A number with its unit ("3年", "3月") is held to the number's boundaries.
 NUMBER_START = r"(?<![0-9])(?<![0-9][,.])"
 NUMBER_END = r"(?![0-9]|[,.][0-9])"
 WORD_CLASSES = (re.compile(r"[A-Za-z0-9]"), re.compile(r"[\u3400-\u9fff\u30a0-\u30ff々〆ヶ]"))
@@ -46,13 +46,14 @@ def found(expected: str, text: str) -> bool:
         return True
     pattern = re.escape(expected)
     start, end = "", ""
+    word = len(expected) <= SHORT and not any(ch.isdigit() for ch in expected)  # "各課", "AI"; not "3年"
     if expected[0].isdigit():
         start = NUMBER_START
-    elif len(expected) <= SHORT:
+    elif word:
         start = _edge(expected[0], before=True)
     if expected[-1].isdigit():
         end = NUMBER_END
-    elif len(expected) <= SHORT:
+    elif word:
         end = _edge(expected[-1], before=False)
     return re.search(start + pattern + end, text) is not None
 

@@ -209,3 +209,23 @@ def test_a_value_of_the_kind_asked_must_be_quoted_about_the_subject(assistant: A
 def test_a_value_quoted_about_the_subject_answers(assistant: Assistant) -> None:
     answer = assistant.ask("行政手続きのオンライン手続き比率は何%ですか？")
     assert not answer.abstained and "20%" in answer.text
+
+
+def test_a_label_is_quoted_with_the_line_that_gives_its_value(assistant: Assistant) -> None:
+    answer = assistant.ask("業務削減時間数っていくつ？")
+    assert "「業務削減時間数 9,300時間/年」" in answer.text
+
+
+def test_lines_of_one_passage_are_quoted_as_one_stretch_with_what_lies_between(assistant: Assistant) -> None:
+    answer = assistant.ask("When will the plan be finalised?")
+    # The committee line between the public comment and the decision is not dropped from the quote.
+    assert "パブリックコメント実施 第1回定例会 企画総務委員会(最終案報告) 3月 台東区DX推進計画策定" in answer.text
+
+
+def test_quoted_stretches_mark_a_gap_and_keep_lines_apart() -> None:
+    from taito_dx.assistant.passages import quoted_stretches
+
+    text = "見出し\n一つ目の文です。\n二\n三\n四\n五\n二つ目の文です。\n評価指標名\n15%\n"
+    assert quoted_stretches(text, ["一つ目の文です。", "二つ目の文です。"]) == ["一つ目の文です。", "二つ目の文です。"]
+    assert quoted_stretches(text, ["一つ目の文です。", "二\n三"]) == ["一つ目の文です。\n二\n三"]
+    assert quoted_stretches(text, ["評価指標名"]) == ["評価指標名\n15%"]

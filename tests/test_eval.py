@@ -142,7 +142,7 @@ def test_reports_go_to_the_index_directory_not_the_checkout(settings, tmp_path: 
 @pytest.mark.parametrize("expected, text, is_found", [
     ("7", "取組数は27", False), ("27", "取組数は27", True), ("7", "7 initiatives", True),
     ("9", "9,300時間/年", False), ("9,300時間/年", "目標: 9,300時間/年。", True), ("20%", "120%", False),
-    ("3月", "令和8年3月に策定", True), ("3月", "13月", False),
+    ("3月", "令和8年3月に策定", True), ("3月", "13月", False), ("3年", "3年間とします", True),
     ("各課", "情報政策課、各課です", True), ("各課", "各課長", False), ("各課", "各課が担当", True),
     ("AI", "生成AIの利用拡大", True), ("AI", "FAIR data", False), ("AI", "AI-OCR", True),
     ("情報政策課", "情報政策課・総務課", True), ("１６", "16の施策", True),
