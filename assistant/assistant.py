@@ -31,7 +31,7 @@ class Assistant:
         `search`: a `PlanSearch` to share with other users of the index (default: a new one)."""
         self.settings = settings
         self.search = search or PlanSearch(settings, embedder=embedder)
-        self.extractive = ExtractiveAnswerer(self.search.tokenizer)
+        self.extractive = ExtractiveAnswerer(self.search.tokenizer, self.search.embedder)
         chat = chat if chat is not None else chat_model(settings.llm, model=settings.llm_model,
                                                         base_url=settings.llm_base_url, api_key=settings.llm_api_key)
         self.llm = LLMAnswerer(chat) if chat is not None else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from langchain_core.embeddings import Embeddings
 
 from taito_dx.assistant.entities import EntityCatalogue, Links
 from taito_dx.assistant.facts import Part, registry_parts
@@ -17,6 +18,7 @@ from taito_dx.assistant.passages import PassageAnswerer
 from taito_dx.assistant.phrases import phrase
 from taito_dx.assistant.plan_structure import missing_numbers, nonexistent_part
 from taito_dx.assistant.retrieve import Retrieval
+from taito_dx.assistant.topics import TopicPart, topic_of, topic_part
 from taito_dx.index.keyword import JapaneseTokenizer
 from taito_dx.index.reader import OpenGeneration
 from taito_dx.models import Answer, Citation, EntityRef
@@ -35,8 +37,9 @@ CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
 class ExtractiveAnswerer:
     """Composes an `Answer` from the registry and retrieved chunks, no LLM involved."""
 
-    def __init__(self, tokenizer: JapaneseTokenizer) -> None:
+    def __init__(self, tokenizer: JapaneseTokenizer, embedder: Embeddings) -> None:
         self.tokenizer = tokenizer
+        self.embedder = embedder
         self.passages = PassageAnswerer(tokenizer)
 
     def answer(self, intent: Intent, links: Links, retrieval: Retrieval, index: OpenGeneration,
@@ -53,6 +56,11 @@ class ExtractiveAnswerer:
         if kind is not None and kind.gates and not answer.abstained and not self._states_value(intent, answer, index):
             return self.passages.abstain(lang, retrieval, topic)  # it quotes no value of the kind asked, about the subject
         return answer
+
+    def _on_topic(self, quote: str, citation: Citation, found: TopicPart, index: OpenGeneration) -> bool:
+        """Whether a quote is about the topic: it uses the topic's words, or its passage is about a 施策 found."""
+        chunk = index.chunks.get(citation.chunk_id)
+        return bool(found.words & set(self.tokenizer(quote))) or (chunk is not None and chunk.measure in found.measures)
 
     def _states_value(self, intent: Intent, answer: Answer, index: OpenGeneration) -> bool:
         """Whether the answer quotes a value of the kind asked on a line about what the question is about: one with
@@ -84,6 +92,17 @@ class ExtractiveAnswerer:
         parts = registry_parts(intent, links, index, lang)
         if parts:
             return _assemble(parts, lang, retrieval, topic)
+        asked_topic = topic_of(intent.text) if not links.any_explicit() else None
+        if asked_topic is not None:
+            found = topic_part(asked_topic, index, catalogue, retrieval, self.embedder, self.tokenizer, lang)
+            if found is not None:  # the 施策 and 取組 on the topic, and the passage that says most about it
+                cited = {citation.chunk_id for citation in found.citations}
+                quotes = [(quote, citation) for quote, citation in self.passages.quotes(intent, retrieval, index,
+                                                                                        query_vector)
+                          if citation.chunk_id not in cited and self._on_topic(quote, citation, found, index)][:1]
+                parts = [Part(found.text, list(found.citations))]
+                parts += [Part(f"{quote}（{citation.location}）", [citation]) for quote, citation in quotes]
+                return _assemble(parts, lang, retrieval, topic)
         if not links.items and retrieval.best_dense < MIN_DENSE and retrieval.best_keyword < MIN_KEYWORD:
             return self.passages.abstain(lang, retrieval, topic)
         lead = self.passages.section_lead(intent, links, index, catalogue, lang, retrieval, topic)

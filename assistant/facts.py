@@ -16,6 +16,7 @@ from taito_dx.assistant.entities import Links
 from taito_dx.assistant.intent import Attribute, Intent
 from taito_dx.assistant.phrases import phrase
 from taito_dx.assistant.plan_structure import Ask, answer_structure, is_below, read_structure
+from taito_dx.assistant.topics import topic_of
 from taito_dx.index.reader import OpenGeneration
 from taito_dx.models import Citation, EntityKind, Initiative, Measure
 from taito_dx.plan_names import goal_name, initiative_name, measure_name, numbered
@@ -90,6 +91,8 @@ def _structure(query: FactQuery) -> list[Part]:
         return []
     if structure.ask == Ask.LIST and query.intent.attributes - {Attribute.COUNT, Attribute.CHILDREN}:
         return []  # "the initiatives 情報政策課 owns": a list filtered by what is asked, answered by its attribute
+    if structure.ask == Ask.LIST and not structure.scopes and topic_of(query.intent.text) is not None:
+        return []  # "子育てに関する取組はある？": the 取組 on a topic, not every 取組 (see topics)
     if structure.ask == Ask.LIST and not structure.scopes and any(
             link.quoted and is_below(link.kind, level) for link in query.links.items for level in structure.levels):
         return []  # "BPR相談会 — which 施策 is that under?": the 施策 of an entity quoted by its title

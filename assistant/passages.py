@@ -82,21 +82,27 @@ class PassageAnswerer:
         return Answer(text=text, citations=citations, abstained=True, sources=tuple(retrieval.chunks), topic=topic)
 
     def answer(self, intent: Intent, retrieval: Retrieval, index: OpenGeneration, query_vector: np.ndarray,
-                        lang: str, topic: EntityRef | None) -> Answer:
+               lang: str, topic: EntityRef | None) -> Answer:
         """The best answering sentences among the top chunks, each cited; the best one's chunk first."""
-        chosen = self._best_sentences(intent, query_vector, retrieval.chunks[:PASSAGE_CHUNKS], index)
         lines = []
         citations: list[Citation] = []
-        for chunk, picked in chosen:
-            stretches = quoted_stretches(chunk.text, picked)
-            citation = cite(chunk, *(line for stretch in stretches for line in stretch.split("\n")))
-            if citation is None:
-                continue
+        for quote, citation in self.quotes(intent, retrieval, index, query_vector):
             citations.append(citation)
-            shown = ELLIPSIS.join(" ".join(line.strip() for line in stretch.split("\n")) for stretch in stretches)
-            lines.append(f"「{shown}」[{len(citations)}]（{chunk.location}）")
+            lines.append(f"{quote}[{len(citations)}]（{citation.location}）")
         text = phrase(lang, "passage") + "\n" + "\n".join(lines)
         return Answer(text=text, citations=tuple(citations), sources=tuple(retrieval.chunks), topic=topic)
+
+    def quotes(self, intent: Intent, retrieval: Retrieval, index: OpenGeneration,
+               query_vector: np.ndarray) -> list[tuple[str, Citation]]:
+        """The quotes that answer the question ("「…」"), each with the citation of its passage."""
+        found = []
+        for chunk, picked in self._best_sentences(intent, query_vector, retrieval.chunks[:PASSAGE_CHUNKS], index):
+            stretches = quoted_stretches(chunk.text, picked)
+            citation = cite(chunk, *(line for stretch in stretches for line in stretch.split("\n")))
+            if citation is not None:
+                shown = ELLIPSIS.join(" ".join(line.strip() for line in stretch.split("\n")) for stretch in stretches)
+                found.append((f"「{shown}」", citation))
+        return found
 
     def _covered(self, candidate: tuple[float, int, Chunk, str]) -> set[str]:
         """The words a candidate sentence brings to the answer: its own and its section title's."""

@@ -120,6 +120,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "ja": "計画に{name}はありません（{level}は{first}〜{last}の{count}件です）。",
         "en": "The plan has no {name}: its {level} run from {first} to {last} ({count} in all).",
     },
+    "topic_header": {"ja": "計画で「{topic}」に関係する施策と取組は次のとおりです。",
+                     "en": "On “{topic}”, the plan has these measures (施策) and initiatives (取組):"},
+    "topic_measure": {"ja": "{measure}: {listing}", "en": "{measure}: {listing}"},
     "consult_header": {
         "ja": "この課題に関係する計画の取組:",
         "en": "Initiatives in the plan that address this problem:",

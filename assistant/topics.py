@@ -1,0 +1,103 @@
+"""Topic questions: "what does the plan say about schools?" is answered with the 施策 (and their 取組) whose
+titles and passages fit the topic, cited by the overview table, beside the passage that says most about it.
+
+A topic question is recognised by how it asks (say about, について, 触れて …); the topic is what is left.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from taito_dx.assistant.citations import cite_fact
+from taito_dx.assistant.entities import EntityCatalogue
+from taito_dx.assistant.phrases import phrase
+from taito_dx.assistant.retrieve import Retrieval
+from taito_dx.index.keyword import JapaneseTokenizer
+from taito_dx.index.reader import OpenGeneration
+from taito_dx.models import Citation, EntityKind
+from taito_dx.plan_names import initiative_name, measure_name
+from taito_dx.registry import Fact
+
+# How a question asks what the plan says on a topic; what these leave of the question is the topic.
+TOPIC_CUES = re.compile(
+    r"(what|anything|something)\s+(does|do|did)?\s*(the\s+)?(plan|document)?\s*(say|says|said|mention|cover|have)s?\s*"
+    r"(about|on|regarding|for)?|is there anything\s*(in the plan)?\s*(about|on|for|regarding)?|anything (on|about)|"
+    r"what about|does the plan (mention|cover|address|support|deal with)|in the plan|the plan|"
+    r"(について|に関して|に関する|関係の|関連の|関連する|に関係する)(は|の)?|"
+    r"(計画|プラン)(の中で|の中に|では|で|は|に)?|(何か|なにか)?(書かれて|記載|触れ|言及|載って|ある)[^\s]*|何と言って[^\s]*|"
+    r"(どう|どのように)(書|記載|扱)[^\s]*|(何と|なんと)(書|言)[^\s]*|取組(は|を)?|ところ(は|を)?", re.I)
+ASKS_TOPIC = re.compile(r"say(s)? about|anything (on|about|in the plan)|is there anything|what about|"
+                        r"does the plan (mention|cover|address|support|deal with)|mention|について|に関して|に関する|"
+                        r"関係の取組|関連の取組|触れ|言及|書かれて", re.I)
+# A 施策 is part of the answer when its score (its own, or its best 取組's) reaches this share of the best one's;
+# scores are title similarity to the topic, the share of the topic's words in the title, and the passages
+# retrieved about it. Chosen on the dev questions.
+RELATIVE_FLOOR = 0.8
+MIN_SCORE = 0.3
+OVERLAP_WEIGHT = 0.3
+PASSAGE_WEIGHT = 0.1
+MAX_MEASURES = 3
+
+
+@dataclass(frozen=True)
+class TopicPart:
+    """The 施策 on a topic with their 取組, as a sentence with citations; `words`: the topic's words."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    measures: tuple[int, ...]
+    words: frozenset[str]
+
+
+def topic_of(question: str) -> str | None:
+    """The topic a question asks the plan about, or None when it is no topic question."""
+    if not ASKS_TOPIC.search(question):
+        return None
+    topic = TOPIC_CUES.sub(" ", question)
+    topic = re.sub(r"[\s?？!！。、,.「」/]+", " ", topic).strip(" をはがにでのも")
+    topic = re.sub(r"^(the|a|an|our|its|any)\s+", "", topic, flags=re.I)
+    return topic or None
+
+
+def topic_part(topic: str, index: OpenGeneration, catalogue: EntityCatalogue, retrieval: Retrieval,
+               embedder: Embeddings, tokenizer: JapaneseTokenizer, lang: str) -> TopicPart | None:
+    """The 施策 (with their 取組) that fit `topic`, cited; None when none fits well enough."""
+    registry = index.registry
+    vector = np.asarray(embedder.embed_query(topic), dtype=np.float32)
+    words = set(tokenizer(topic))
+    retrieved = {scored.chunk.id: 1.0 / rank for rank, scored in enumerate(retrieval.chunks, start=1)}
+    scores: dict[int, float] = {}  # by 施策
+    named: set[int] = set()  # 施策 one of whose titles uses every word of the topic
+    for row, label in enumerate(catalogue.labels):
+        if label.ref.kind not in (EntityKind.MEASURE, EntityKind.INITIATIVE):
+            continue
+        title_words = catalogue.tokens[row]
+        overlap = len(title_words & words) / len(words) if words else 0.0
+        passages = sum(retrieved.get(chunk_id, 0.0) for chunk_id in catalogue.about.get(label.ref, ()))
+        score = float(catalogue.vectors[row] @ vector) + OVERLAP_WEIGHT * overlap + PASSAGE_WEIGHT * passages
+        measure = label.ref.number if label.ref.kind == EntityKind.MEASURE else \
+            registry.initiatives[label.ref.number].measure
+        if measure in registry.measures:
+            scores[measure] = max(scores.get(measure, 0.0), score)
+            if words and words <= title_words:
+                named.add(measure)
+    if not scores:
+        return None
+    best = max(scores.values())
+    if best < MIN_SCORE:
+        return None
+    chosen = sorted((m for m, score in scores.items() if score >= RELATIVE_FLOOR * best or m in named),
+                    key=lambda m: -scores[m])
+    lines, citations = [], []
+    for number in chosen[:MAX_MEASURES]:
+        measure = registry.measures[number]
+        initiatives = registry.initiatives_of(number)
+        listing = "、".join(initiative_name(i) for i in initiatives)
+        lines.append(phrase(lang, "topic_measure", measure=measure_name(measure), listing=listing))
+        citations += cite_fact(index, Fact.MEASURE_ROW, number, measure.title, *(i.title for i in initiatives))
+    text = phrase(lang, "topic_header", topic=topic) + "\n" + "\n".join(lines)
+    return TopicPart(text, tuple(citations), tuple(chosen[:MAX_MEASURES]), frozenset(words))
