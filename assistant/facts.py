@@ -114,6 +114,8 @@ def _structure(query: FactQuery) -> list[Part]:
 
 def _owner(query: FactQuery) -> list[Part]:
     index, lang = query.index, query.lang
+    if query.intent.asks_reason and query.initiative is None and query.measure is None:
+        return []  # why or whether, asked of no 取組: what the plan says, not its owners listed
     reverse = [] if query.links.explicit(EntityKind.INITIATIVE) else _owners_reverse(query.intent.text, index, lang)
     if reverse:
         return reverse
@@ -133,6 +135,8 @@ def _indicator(query: FactQuery) -> list[Part]:
         target = registry.measures.get(indicator_link.number)
     if target is not None:
         return [_indicator_part(target, query.index, query.lang, current=current)]
+    if query.intent.asks_reason and query.explicit_goal is None:
+        return []  # "Why does the plan set indicators?": what the plan says, not the indicators listed
     return _indicators_listed(query.explicit_goal, query.index, query.lang, current=current)
 
 

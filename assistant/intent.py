@@ -37,7 +37,8 @@ class Attribute(StrEnum):
 # Attribute → pattern (case-insensitive).
 INTENTS: dict[Attribute, re.Pattern[str]] = {
     Attribute.OWNER: re.compile(
-        r"担当|所管|どこの課|どの課|何課|どこが|どの部署|担う|責任|\bowns?\b|\bowner|in charge|responsib|\bsections?\b|"
+        r"担当|所管|どこの課|どの課|何課|どこが|どの部署|担う|責任|\bowns?\b|\bowner|in charge|responsib|"
+        r"(?<!background )(?<!this )\bsections?\b(?!\s+(of|in)\s+(the\s+)?(chapter|plan|document|summary|report))|"
         r"department|\bdept\b|division|\bwho\b(?!.*\b(mayor|name)\b)", re.I),
     Attribute.INDICATOR: re.compile(
         r"評価指標|指標|KPI|目標値|現況|何%|indicator|\bkpi\b|metric|target (value|figure|number)|"
@@ -45,7 +46,8 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
     Attribute.CURRENT_VALUE: re.compile(r"現況|現在値|current (value|figure|level)|baseline", re.I),
     Attribute.PARENT: re.compile(
         r"どの施策|どの目標|属する|属して|(施策|目標)に位置づけ|所属|下にある|どこに(含|入)|which (measure|goal|policy)|"
-        r"belongs?|under (which|what)|part of (which|what)|falls? under|parent", re.I),
+        r"belongs?|under (which|what) (measure|goal|policy|施策|目標)|part of (which|what) (measure|goal|施策|目標)|"
+        r"falls? under|parent", re.I),
     Attribute.CHILDREN: re.compile(
         r"(どの|どんな|何の)取組|取組(は|には|を)(何|どれ|教え)|取組.*(一覧|挙げ|含まれ)|"
         r"which initiatives|what initiatives|initiatives (are|does|under|in)|list (the|all)? ?initiatives", re.I),
@@ -58,6 +60,13 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
         r"あるべき姿|目指す姿|将来像|将来の姿|\bto-be\b|ideal|target state|future state|desired state|"
         r"(should|will) (it )?look like|in (the )?future", re.I),
 }
+
+# "Why …", "何のため": a reason; "評価指標は施策ごとに設定されるんですか？", "Is … set per measure?": whether.
+REASON = re.compile(r"なぜ|どうして|何のため|理由|目的は|\bwhy\b|for what purpose|what for\b|the reason", re.I)
+YES_NO = re.compile(r"^(is|are|does|do|can|will|was|were)\b(?!.*\b(what|which|who|how|when|where)\b)|"
+                    r"^(?!.*(何|どれ|どこ|誰|だれ|いつ|どの|どう|いくつ|どちら|どっち)).*(んですか|のですか|ますか|ですか)([?？]|$)",
+                    re.I)
+
 
 @dataclass(frozen=True)
 class ValueKind:
@@ -121,6 +130,7 @@ class Intent:
     language: str
     attributes: frozenset[Attribute]
     value_kind: ValueKind | None  # the kind of value the question asks for, if it asks for one
+    asks_reason: bool = False  # why, or whether: answered by what the plan says, not by a listing of its registry
 
     def asks(self, attribute: Attribute) -> bool:
         return attribute in self.attributes
@@ -145,7 +155,8 @@ def analyse(question: str) -> Intent:
     text = normalize_question(question)
     attributes = frozenset(name for name, pattern in INTENTS.items() if pattern.search(text))
     value_kind = next((kind for kind in VALUE_KINDS if kind.cue.search(text)), None)
-    return Intent(text=text, language=language_of(text), attributes=attributes, value_kind=value_kind)
+    return Intent(text=text, language=language_of(text), attributes=attributes, value_kind=value_kind,
+                  asks_reason=bool(REASON.search(text) or YES_NO.search(text)))
 
 
 def holds_value(kind: ValueKind, text: str, tokenizer: JapaneseTokenizer) -> bool:
