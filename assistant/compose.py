@@ -7,11 +7,13 @@ what is asked, the answer abstains and points to the closest thing the plan does
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from taito_dx.assistant.entities import EntityCatalogue, Links
+from taito_dx.assistant.eras import with_western_years
 from taito_dx.assistant.facts import Part, registry_parts
 from taito_dx.assistant.intent import Intent, holds_value
 from taito_dx.assistant.passages import PassageAnswerer
@@ -55,6 +57,8 @@ class ExtractiveAnswerer:
         kind = intent.value_kind
         if kind is not None and kind.gates and not answer.abstained and not self._states_value(intent, answer, index):
             return self.passages.abstain(lang, retrieval, topic)  # it quotes no value of the kind asked, about the subject
+        if lang == "en":
+            return replace(answer, text=with_western_years(answer.text))
         return answer
 
     def _on_topic(self, quote: str, citation: Citation, found: TopicPart, index: OpenGeneration) -> bool:
@@ -101,7 +105,8 @@ class ExtractiveAnswerer:
                                                                                         query_vector)
                           if citation.chunk_id not in cited and self._on_topic(quote, citation, found, index)][:1]
                 parts = [Part(found.text, list(found.citations))]
-                parts += [Part(f"{quote}（{citation.location}）", [citation]) for quote, citation in quotes]
+                parts += [Part(phrase(lang, "passage_quote", quote=quote, marks="", location=citation.location), [citation])
+                          for quote, citation in quotes]
                 return _assemble(parts, lang, retrieval, topic)
         if not links.items and retrieval.best_dense < MIN_DENSE and retrieval.best_keyword < MIN_KEYWORD:
             return self.passages.abstain(lang, retrieval, topic)

@@ -65,7 +65,8 @@ class PassageAnswerer:
             lead = next((s for s in body if _defined_term(s, self.tokenizer) == asked), body[0])
             citation = cite(chunk, lead)
             if citation is not None:
-                text = phrase(lang, "passage") + f"\n「{lead}」[1]（{chunk.location}）"
+                text = phrase(lang, "passage") + "\n" + phrase(lang, "passage_quote", quote=f"「{lead}」", marks="[1]",
+                                                                location=chunk.location)
                 return Answer(text=text, citations=(citation,), sources=tuple(retrieval.chunks), topic=topic)
         return None
 
@@ -88,7 +89,7 @@ class PassageAnswerer:
         citations: list[Citation] = []
         for quote, citation in self.quotes(intent, retrieval, index, query_vector):
             citations.append(citation)
-            lines.append(f"{quote}[{len(citations)}]（{citation.location}）")
+            lines.append(phrase(lang, "passage_quote", quote=quote, marks=f"[{len(citations)}]", location=citation.location))
         text = phrase(lang, "passage") + "\n" + "\n".join(lines)
         return Answer(text=text, citations=tuple(citations), sources=tuple(retrieval.chunks), topic=topic)
 

@@ -13,7 +13,11 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "passage": {
         "ja": "計画には次のとおり記載されています。",
-        "en": "The plan says (quoted in Japanese):",
+        "en": "The plan says, in Japanese:",
+    },
+    "passage_quote": {
+        "ja": "{quote}{marks}（{location}）",
+        "en": "At {location}: {quote}{marks}",
     },
     "owner": {
         "ja": "{name}の担当は {owners} です。",

@@ -229,3 +229,23 @@ def test_quoted_stretches_mark_a_gap_and_keep_lines_apart() -> None:
     assert quoted_stretches(text, ["一つ目の文です。", "二つ目の文です。"]) == ["一つ目の文です。", "二つ目の文です。"]
     assert quoted_stretches(text, ["一つ目の文です。", "二\n三"]) == ["一つ目の文です。\n二\n三"]
     assert quoted_stretches(text, ["評価指標名"]) == ["評価指標名\n15%"]
+
+
+def test_english_answers_give_era_years_as_western_years(assistant: Assistant) -> None:
+    answer = assistant.ask("What's the target value for the indicator of measure 1?")
+    assert "目標(令和10年度): 20%" in answer.text and "(令和10年度 = FY2028)" in answer.text
+    japanese = assistant.ask("施策1の評価指標の目標値は？")
+    assert "FY2028" not in japanese.text
+
+
+def test_era_years_convert_by_era_and_fiscal_year() -> None:
+    from taito_dx.assistant.eras import with_western_years
+
+    assert with_western_years("令和8年度から令和10年度まで") == "令和8年度から令和10年度まで (令和8年度 = FY2026; 令和10年度 = FY2028)"
+    assert with_western_years("平成13年に策定、令和元年に改訂") == "平成13年に策定、令和元年に改訂 (平成13年 = 2001; 令和元年 = 2019)"
+    assert with_western_years("no era here") == "no era here"
+
+
+def test_an_english_passage_answer_is_a_sentence_naming_where_the_plan_says_it(assistant: Assistant) -> None:
+    answer = assistant.ask("How long is the plan period?")
+    assert answer.text.splitlines()[1].startswith("At 第1章 > 4. 計画期間: 「")
