@@ -23,7 +23,7 @@ from taito_dx.assistant.retrieve import Retrieval
 from taito_dx.assistant.topics import TopicPart, topic_of, topic_part
 from taito_dx.index.keyword import JapaneseTokenizer
 from taito_dx.index.reader import OpenGeneration
-from taito_dx.models import Answer, Citation, EntityRef
+from taito_dx.models import PLAN_LEVELS, Answer, Citation, EntityRef
 
 # Below both, nothing retrieved is about the question (off-topic): abstain. Chunk vectors are the mean of
 # their sentences' (taito_dx/index/vectors.py): with them, abstaining is right up to ~0.26 and wrong from ~0.37
@@ -34,6 +34,8 @@ MIN_KEYWORD = 1.0
 # every chunk uses, 計画 or 施策, say nothing about what is asked). Chosen on the dev questions.
 FOCUS_MAX_SHARE = 0.25
 CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
+# A title link this strong (its title quoted nearly whole) names the entity a question is about. Chosen on dev.
+NAMED_MIN_SCORE = 1.0
 
 
 class ExtractiveAnswerer:
@@ -111,7 +113,34 @@ class ExtractiveAnswerer:
         if not links.items and retrieval.best_dense < MIN_DENSE and retrieval.best_keyword < MIN_KEYWORD:
             return self.passages.abstain(lang, retrieval, topic)
         lead = self.passages.section_lead(intent, links, index, catalogue, lang, retrieval, topic)
-        return lead or self.passages.answer(intent, retrieval, index, query_vector, lang, topic)
+        if lead is not None:
+            return lead
+        answer = self.passages.answer(intent, retrieval, index, query_vector, lang, topic)
+        if not self._answers_about_entity(intent, links, answer, index, catalogue):
+            return self.passages.abstain(lang, retrieval, topic)
+        return answer
+
+    def _answers_about_entity(self, intent: Intent, links: Links, answer: Answer, index: OpenGeneration,
+                              catalogue: EntityCatalogue) -> bool:
+        """For a question about a 目標, 施策 or 取組 it names: whether a quote from a passage about that entity has
+        what the question asks beyond the entity's title ("プッシュ型子育てサービスはどの家庭に通知が届く？" asks
+        about 通知; a table row that only names the 取組 does not answer it)."""
+        top = links.items[0] if links.items else None  # the entity the question is most about, if it names one
+        if top is None or top.kind not in PLAN_LEVELS or not (top.explicit or top.score >= NAMED_MIN_SCORE):
+            return True
+        named = [top]
+        title_words = {word for link in named for row in catalogue.rows(link.kind)
+                       if catalogue.labels[row].ref == link.ref for word in catalogue.tokens[row]}
+        asked = self.focus_words(intent.text, index) - title_words
+        if not asked:
+            return True
+        about = {chunk_id for link in named for chunk_id in catalogue.about.get(link.ref, ())}
+        for line in answer.text.splitlines():
+            cited = {answer.citations[int(n) - 1].chunk_id for n in CITATION_MARK.findall(line)
+                     if 0 < int(n) <= len(answer.citations)}
+            if cited & about and asked & (set(self.tokenizer(line)) | self._cited_titles(line, answer, index)):
+                return True
+        return False
 
 
 def _assemble(parts: list[Part], lang: str, retrieval: Retrieval, topic: EntityRef | None) -> Answer:

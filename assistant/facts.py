@@ -61,10 +61,11 @@ class FactQuery:
 
 
 def asked(intent: Intent, links: Links) -> set[Attribute]:
-    """The attributes to answer: those the question asks, and an indicator named by its title with nothing
-    asked and no entity named by number."""
+    """The attributes to answer: those the question asks, and an indicator whose title is the question's
+    strongest link when nothing is asked and no entity is named by number."""
     attributes = set(intent.attributes)
-    if links.best(EntityKind.INDICATOR) is not None and not attributes and not links.any_explicit():
+    named = links.items[0] if links.items else None  # the strongest link: an indicator's title is what is asked
+    if named is not None and named.kind == EntityKind.INDICATOR and not attributes and not links.any_explicit():
         attributes.add(Attribute.INDICATOR)
     return attributes
 

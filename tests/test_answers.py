@@ -250,3 +250,10 @@ def test_an_english_passage_answer_is_a_sentence_naming_where_the_plan_says_it(a
     answer = assistant.ask("How long is the plan period?")
     quote = answer.text.splitlines()[1]
     assert quote.startswith(f"At {answer.citations[0].location}: 「") and "3年" in quote
+
+
+@pytest.mark.parametrize("question", ["障害者支援アプリの活用ではどんな通知を送る？", "区内中小企業のDX推進支援の対象となる業種は？"])
+def test_a_passage_that_only_names_the_initiative_does_not_answer_a_detail_of_it(assistant: Assistant,
+                                                                                   question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained, answer.text
