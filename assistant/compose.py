@@ -34,6 +34,11 @@ MIN_KEYWORD = 1.0
 # every chunk uses, 計画 or 施策, say nothing about what is asked). Chosen on the dev questions.
 FOCUS_MAX_SHARE = 0.25
 CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
+# Words that ask, not what is asked about (Sudachi's normalised forms).
+QUESTION_WORDS = frozenset("何 なに どこ どれ どの どう どんな いつ 誰 だれ いくつ 幾つ 教える 知る 分かる ある いる する なる できる "
+                           "思う 言う 聞く 下さる くださる 欲しい ほしい".split())
+# A name written with two or more capitals ("SDGs", "ChatGPT", "JIS").
+NAMED_THING = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![A-Za-z0-9])")
 # A title link this strong (its title quoted nearly whole) names the entity a question is about. Chosen on dev.
 NAMED_MIN_SCORE = 1.0
 
@@ -98,6 +103,8 @@ class ExtractiveAnswerer:
         parts = registry_parts(intent, links, index, lang)
         if parts:
             return _assemble(parts, lang, retrieval, topic)
+        if self._names_what_the_plan_never_mentions(intent, index):
+            return self.passages.abstain(lang, retrieval, topic)
         asked_topic = topic_of(intent.text) if not links.any_explicit() else None
         if asked_topic is not None:
             found = topic_part(asked_topic, index, catalogue, retrieval, self.embedder, self.tokenizer, lang)
@@ -120,6 +127,12 @@ class ExtractiveAnswerer:
             return self.passages.abstain(lang, retrieval, topic)
         return answer
 
+    def _names_what_the_plan_never_mentions(self, intent: Intent, index: OpenGeneration) -> bool:
+        """Whether the question names something (SDGs, ChatGPT, JIS: a word in capitals) no chunk of the documents
+        uses: no passage can then say anything about it."""
+        return any(index.keyword.document_share(token) == 0.0
+                   for name in NAMED_THING.findall(intent.text) for token in self.tokenizer(name))
+
     def _answers_about_entity(self, intent: Intent, links: Links, answer: Answer, index: OpenGeneration,
                               catalogue: EntityCatalogue) -> bool:
         """For a question about a 目標, 施策 or 取組 it names: whether a quote from a passage about that entity has
@@ -132,6 +145,9 @@ class ExtractiveAnswerer:
         title_words = {word for link in named for row in catalogue.rows(link.kind)
                        if catalogue.labels[row].ref == link.ref for word in catalogue.tokens[row]}
         asked = self.focus_words(intent.text, index) - title_words
+        if intent.language == "ja":  # a Japanese word the documents never use is asked about too
+            asked |= {token for token in self.tokenizer(intent.text) if index.keyword.document_share(token) == 0.0
+                      and token not in QUESTION_WORDS} - title_words
         if not asked:
             return True
         about = {chunk_id for link in named for chunk_id in catalogue.about.get(link.ref, ())}

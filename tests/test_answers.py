@@ -257,3 +257,10 @@ def test_a_passage_that_only_names_the_initiative_does_not_answer_a_detail_of_it
                                                                                    question: str) -> None:
     answer = assistant.ask(question)
     assert answer.abstained, answer.text
+
+
+@pytest.mark.parametrize("question", ["How does the plan relate to the SDGs?", "LINEでの申請について計画は何と書いている？",
+                                      "保活情報連携基盤の活用で連携する保育施設はどこ？"])
+def test_what_the_documents_never_mention_is_not_answered_with_a_nearby_passage(assistant: Assistant,
+                                                                                 question: str) -> None:
+    assert assistant.ask(question).abstained
