@@ -118,7 +118,7 @@ class ExtractiveAnswerer:
                           for quote, citation in quotes]
                 return _assemble(parts, lang, retrieval, topic)
         if not links.items and retrieval.best_dense < MIN_DENSE and retrieval.best_keyword < MIN_KEYWORD:
-            return self.passages.abstain(lang, retrieval, topic)
+            return self.passages.abstain(lang, retrieval, topic, point=False)  # nothing retrieved is about it
         lead = self.passages.section_lead(intent, links, index, catalogue, lang, retrieval, topic)
         if lead is not None:
             return lead

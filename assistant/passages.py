@@ -71,9 +71,10 @@ class PassageAnswerer:
         return None
 
     @staticmethod
-    def abstain(lang: str, retrieval: Retrieval, topic: EntityRef | None) -> Answer:
-        """'The plan does not say', pointing to (and citing) the closest passage retrieved."""
-        closest = retrieval.chunks[0].chunk if retrieval.chunks else None
+    def abstain(lang: str, retrieval: Retrieval, topic: EntityRef | None, *, point: bool = True) -> Answer:
+        """'The plan does not say', pointing to (and citing) the closest passage retrieved — unless `point` is
+        False: nothing retrieved is about the question, and a pointer would only mislead."""
+        closest = retrieval.chunks[0].chunk if retrieval.chunks and point else None
         text = phrase(lang, "not_stated")
         citations: tuple[Citation, ...] = ()
         if closest is not None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
+from taito_dx.assistant.intent import language_of
 from taito_dx.evals.questions import Question
 from taito_dx.models import Answer
 
@@ -110,6 +111,8 @@ def totals(results: list[dict[str, Any]], questions: list[Question], k: int) -> 
         "answer_accuracy": share(answerable, lambda r: r["answer_correct"]),
         "abstention_accuracy": share(unanswerable, lambda r: r["abstained"]),
         "false_abstention_rate": share(answerable, lambda r: r["abstained"]),
+        # Questions asked in English, answered right or rightly abstained on.
+        "english_accuracy": share([r for r in results if language_of(r["question"]) == "en"], lambda r: r["answer_correct"]),
         "latency_p50_ms": round(float(np.percentile(latencies, 50)), 2) if latencies else 0.0,
         "latency_p95_ms": round(float(np.percentile(latencies, 95)), 2) if latencies else 0.0,
     }
