@@ -10,13 +10,19 @@ from langchain_core.embeddings import Embeddings
 
 from taito_dx.assistant.compose import ExtractiveAnswerer
 from taito_dx.assistant.llm import LLMAnswerer
+from taito_dx.assistant.plan_structure import mentions
 from taito_dx.assistant.search import PlanSearch
 from taito_dx.chat_models import chat_model
-from taito_dx.models import Answer, EntityRef, Turn
+from taito_dx.assistant.intent import Intent
+from taito_dx.models import Answer, Citation, EntityRef, Turn
 from taito_dx.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# "計画期間と基本理念を教えて": two things asked at once, each a noun phrase with no particle but の inside.
+TWO_THINGS = re.compile(r"^(?P<first>[^、。？?とがをはで\s]{2,14})と(?P<second>[^、。？?とがをはで\s]{2,14})"
+                        r"(?:を|について|は)?(?:それぞれ|両方)?(?:教えて(?:ください|下さい)?|知りたい(?:です)?)?[？?]?$")
+CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
 # A question that points back ("その", "it") or is this short continues the previous topic.
 ANAPHORA = re.compile(r"その|それ|この|同じ|そこ|\bits?\b|\bthat\b|\bthis\b|\bthey\b|\bthem\b|\bthe same\b", re.I)
 SHORT_FOLLOW_UP = 14
@@ -37,8 +43,17 @@ class Assistant:
         self.llm = LLMAnswerer(chat) if chat is not None else None
 
     def ask(self, question: str, history: Sequence[Turn] = (), *, where: dict[str, Any] | None = None) -> Answer:
-        """Answer `question`, resolving follow-ups against `history`; `where` filters by plan location."""
+        """Answer `question`, resolving follow-ups against `history`; `where` filters by plan location. Two things
+        asked at once are answered each, and the answers joined when both are stated."""
         intent = self.search.analyse(question)
+        both = TWO_THINGS.match(intent.text)
+        if both and not any(mention.number for mention in mentions(intent.text)):  # 目標1の施策数と取組数: one scope
+            answers = [self._answer(self.search.analyse(f"{thing}は？"), history, where) for thing in both.groups()]
+            if not any(answer.abstained for answer in answers):
+                return joined(answers)
+        return self._answer(intent, history, where)
+
+    def _answer(self, intent: Intent, history: Sequence[Turn], where: dict[str, Any] | None) -> Answer:
         found = self.search.search(intent, asks_entity=bool(intent.attributes),
                                    topic=_follow_up_topic(intent.text, history), where=where)
         answer = self.extractive.answer(intent, found.links, found.retrieval, found.index, found.catalogue,
@@ -46,6 +61,22 @@ class Assistant:
         if self.llm is not None and not answer.abstained:
             return self.llm.answer(intent, found.retrieval, fallback=answer)
         return answer
+
+
+def joined(answers: list[Answer]) -> Answer:
+    """One answer saying each of `answers` in turn, their citations numbered anew (a source cited twice once)."""
+    citations: list[Citation] = []
+    texts = []
+    for answer in answers:
+        numbers = {}
+        for number, citation in enumerate(answer.citations, start=1):
+            if citation.chunk_id not in [c.chunk_id for c in citations]:
+                citations.append(citation)
+            numbers[number] = [c.chunk_id for c in citations].index(citation.chunk_id) + 1
+        for line in CITATION_MARK.sub(lambda m: f"[{numbers.get(int(m[1]), int(m[1]))}]", answer.text).split("\n"):
+            if line not in texts or CITATION_MARK.search(line):  # a frame said once ("The plan says …")
+                texts.append(line)
+    return Answer(text="\n".join(texts), citations=tuple(citations), sources=answers[0].sources, topic=answers[-1].topic)
 
 
 def _follow_up_topic(question: str, history: Sequence[Turn]) -> EntityRef | None:

@@ -144,7 +144,8 @@ def _indicator(query: FactQuery) -> list[Part]:
 def _sheet_field(attribute: Attribute) -> Callable[[FactQuery], list[Part]]:
     def handler(query: FactQuery) -> list[Part]:
         if query.initiative is None:
-            return []
+            # What a named 目標 or 施策 does is its description.
+            return _describe(query) if attribute == Attribute.CONTENT else []
         return [_sheet_field_part(query.initiative, attribute, query.index, query.lang)]
 
     return handler

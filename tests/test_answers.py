@@ -264,3 +264,14 @@ def test_a_passage_that_only_names_the_initiative_does_not_answer_a_detail_of_it
 def test_what_the_documents_never_mention_is_not_answered_with_a_nearby_passage(assistant: Assistant,
                                                                                  question: str) -> None:
     assert assistant.ask(question).abstained
+
+
+def test_two_things_asked_at_once_are_answered_each_with_its_source(assistant: Assistant) -> None:
+    answer = assistant.ask("計画期間と基本理念を教えて")
+    assert "令和8年度から令和10年度までの3年間" in answer.text and "デジタル台東" in answer.text
+    assert len(answer.citations) == 2 and answer.text.count("計画には次のとおり記載されています。") == 1
+
+
+def test_two_counts_of_one_scope_are_not_split_apart(assistant: Assistant) -> None:
+    answer = assistant.ask("目標1の施策数と取組数")
+    assert "の施策は8件です" in answer.text and "の取組は11件です" in answer.text
