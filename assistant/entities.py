@@ -28,6 +28,7 @@ EXPLICIT = {
 # A title linked by similarity needs this cosine, and this lead over the runner-up of its kind.
 MIN_SIMILARITY = 0.38
 MIN_MARGIN = 0.04
+QUOTED_LEAD = 0.1
 # A section title that is not quoted needs more: section titles are short and generic.
 MIN_SECTION_SIMILARITY = 0.5
 SUBSTRING_BONUS = 0.5
@@ -195,7 +196,9 @@ def link(question: str, query_vector: np.ndarray, question_tokens: set[str], ind
                              for i in rows), reverse=True)
             top, quoted, row = ranked[0]
             runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-            if top < MIN_SIMILARITY or top - runner_up < MIN_MARGIN:
+            lead = top - runner_up
+            # A title that shares a word no other title uses, well ahead of the rest, links below MIN_SIMILARITY.
+            if lead < MIN_MARGIN or (top < MIN_SIMILARITY and not (quoted and lead >= QUOTED_LEAD)):
                 continue
             if quoted or asks_entity or (kind == EntityKind.SECTION and top >= MIN_SECTION_SIMILARITY):
                 found.append(Link(kind, catalogue.labels[row].ref.number, top, quoted=quoted))
