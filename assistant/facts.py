@@ -22,8 +22,9 @@ from taito_dx.models import Citation, EntityKind, Initiative, Measure
 from taito_dx.plan_names import goal_name, initiative_name, measure_name, numbered
 from taito_dx.registry import Fact
 
-SHEET_FIELDS = {Attribute.CONTENT: ("content", "取組内容"), Attribute.CURRENT_STATE: ("current_state", "現状"),
-                Attribute.TARGET_STATE: ("target_state", "あるべき姿")}
+# Attribute → the Initiative field holding it (its sheet label is phrased by `phrases`, "field_<name>").
+SHEET_FIELDS = {Attribute.CONTENT: "content", Attribute.CURRENT_STATE: "current_state",
+                Attribute.TARGET_STATE: "target_state"}
 
 
 @dataclass
@@ -193,7 +194,7 @@ def _describe(query: FactQuery) -> list[Part]:
         if not initiative.content:
             return [parent]
         content = _sheet_field_part(initiative, Attribute.CONTENT, index, lang)
-        return [Part(parent.text + "\n" + content.text, parent.citations + content.citations)]
+        return [content, parent]  # what it does (its sheet) first, then where it sits
     if measure_link:
         measure = registry.measures[measure_link[0].number]
         citations = cite_fact(index, Fact.MEASURE_PAGE, measure.number, measure.description) if measure.description else []
@@ -291,7 +292,8 @@ def _indicators_listed(goal: int | None, index: OpenGeneration, lang: str, *, cu
 
 
 def _sheet_field_part(initiative: Initiative, attribute: Attribute, index: OpenGeneration, lang: str) -> Part:
-    field_name, label = SHEET_FIELDS[attribute]
+    field_name = SHEET_FIELDS[attribute]
+    label = phrase(lang, f"field_{field_name}")
     value = getattr(initiative, field_name)
     name = initiative_name(initiative)
     if not value:

@@ -69,8 +69,11 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "field": {
         "ja": "{name}の{label}: {value}",
-        "en": "{label} of {name}: {value}",
+        "en": "The {label} of {name}: {value}",
     },
+    "field_content": {"ja": "取組内容", "en": "content (取組内容)"},
+    "field_current_state": {"ja": "現状", "en": "current state (現状)"},
+    "field_target_state": {"ja": "あるべき姿", "en": "target state (あるべき姿)"},
     "field_missing": {
         "ja": "{name}の{label}を記したシートは資料にありません。",
         "en": "The sheet with the {label} of {name} is not in the documents.",
