@@ -198,8 +198,8 @@ def _describe(query: FactQuery) -> list[Part]:
     if measure_link:
         measure = registry.measures[measure_link[0].number]
         citations = cite_fact(index, Fact.MEASURE_PAGE, measure.number, measure.description) if measure.description else []
-        if not citations:
-            return []
+        if not citations:  # no page of its own: its name, where it sits and its 取組
+            return [_parent_part(None, measure, index, lang), _children_part(measure, index, lang)]
         return [Part(phrase(lang, "describe_measure", measure=measure_name(measure), description=measure.description),
                      citations)]
     return []

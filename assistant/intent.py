@@ -52,7 +52,8 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
         r"(どの|どんな|何の)取組|取組(は|には|を)(何|どれ|教え)|取組.*(一覧|挙げ|含まれ)|"
         r"which initiatives|what initiatives|initiatives (are|does|under|in)|list (the|all)? ?initiatives", re.I),
     Attribute.COUNT: re.compile(r"いくつ|何個|何件|幾つ|数は|の数|how many|number of", re.I),
-    Attribute.CONTENT: re.compile(r"取組内容|何をする|何に取り組|\bcontents?\b|what (does|will) .* do|what is .* about|activities", re.I),
+    Attribute.CONTENT: re.compile(r"取組内容|何をする|何に取り組|\bcontents?\b|what (does|will) .* do\b(?! with)|what is .* about|"
+                                  r"activities", re.I),
     Attribute.CURRENT_STATE: re.compile(
         r"現状|現在の(状況|課題)|今の(状況|課題)|いまの(状況|課題)|current(ly)? (state|situation|issues?|problems?)|as[- ]is|"
         r"situation (today|now)|today's situation|problems? (now|today)|where (it|things) stands?", re.I),
@@ -122,6 +123,11 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
 )
 
 
+MONTHS = {name: number for number, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"), start=1) if name != "may"}  # "may" is mostly the verb
+
+
 @dataclass(frozen=True)
 class Intent:
     """The analysed question."""
@@ -134,6 +140,13 @@ class Intent:
 
     def asks(self, attribute: Attribute) -> bool:
         return attribute in self.attributes
+
+    @property
+    def search_text(self) -> str:
+        """The text keyword search reads: the question, with the plan's way of writing the months it names in
+        English ("March" → 3月), which Japanese sentences otherwise never share."""
+        months = [f"{number}月" for name, number in MONTHS.items() if re.search(rf"\b{name}\b", self.text, re.I)]
+        return " ".join([self.text, *months])
 
 
 def normalize_question(question: str) -> str:

@@ -33,6 +33,7 @@ PASSAGE_CHUNKS = 4
 MAX_GAP_LINES = 2
 LABEL_CHARS = 20
 LABEL_VALUE_LINES = 2
+CONTEXT_LINES = 2  # lines above a sentence the question quotes
 ELLIPSIS = " … "
 VALUE_LINE = re.compile(r"\d")
 # Headings name a topic but answer nothing: quoted only when a chunk has nothing else.
@@ -99,7 +100,9 @@ class PassageAnswerer:
         """The quotes that answer the question ("「…」"), each with the citation of its passage."""
         found = []
         for chunk, picked in self._best_sentences(intent, query_vector, retrieval.chunks[:PASSAGE_CHUNKS], index):
-            stretches = quoted_stretches(chunk.text, picked)
+            # A sentence the question itself quotes is asked about: what stands above it in its passage explains it.
+            echoed = {sentence for sentence in picked if sentence in intent.text}
+            stretches = quoted_stretches(chunk.text, picked, widen=echoed)
             citation = cite(chunk, *(line for stretch in stretches for line in stretch.split("\n")))
             if citation is not None:
                 shown = ELLIPSIS.join(" ".join(line.strip() for line in stretch.split("\n")) for stretch in stretches)
@@ -117,7 +120,7 @@ class PassageAnswerer:
         if not top:
             return []
         vectors = index.parts.sentences_of([scored.chunk.id for scored in top])
-        question_tokens = set(self.tokenizer(intent.text))
+        question_tokens = set(self.tokenizer(intent.search_text))
         wanted_value = intent.value_kind.value if intent.value_kind else None
         best_chunk = top[0].score or 1.0
         candidates: list[tuple[float, int, Chunk, str]] = []
@@ -155,15 +158,19 @@ class PassageAnswerer:
         return [(chunk, [sentence for _, sentence in sorted(picked)]) for chunk, picked in grouped.values()]
 
 
-def quoted_stretches(text: str, picked: list[str]) -> list[str]:
+def quoted_stretches(text: str, picked: list[str], *, widen: set[str] = frozenset()) -> list[str]:
     """The stretches of `text` to quote for its picked sentences (in text order): sentences close together as
-    one stretch with the lines between them, a label line with the lines that give its value."""
+    one stretch with the lines between them, a label line with the lines that give its value, and a sentence
+    in `widen` with the lines above it (the labels it stands under)."""
     spans: list[tuple[int, int]] = []
     for sentence in picked:
         start = text.find(sentence)
         if start < 0:
             continue
         end = start + len(sentence)
+        if sentence in widen:
+            above = [line for line in text[:start].rstrip("\n").split("\n")[-CONTEXT_LINES:] if line.strip()]
+            start = text.rfind(above[0], 0, start) if above else start
         if len(sentence) <= LABEL_CHARS and not sentence.endswith(("。", ".", "！", "？")):
             values = []
             for line in text[end:].lstrip("\n").split("\n")[:LABEL_VALUE_LINES]:

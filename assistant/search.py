@@ -83,6 +83,6 @@ class PlanSearch:
                      asks_entity=asks_entity)
         if topic is not None and not links.names_its_own():
             links = links.continued(topic)
-        retrieval = self.retriever.retrieve(index, catalogue, intent.text, query_vector, k=k or self.settings.top_k,
-                                            where=where, links=links)
+        retrieval = self.retriever.retrieve(index, catalogue, intent.search_text, query_vector,
+                                            k=k or self.settings.top_k, where=where, links=links)
         return Search(intent, index, catalogue, query_vector, links, retrieval)

@@ -275,3 +275,23 @@ def test_two_things_asked_at_once_are_answered_each_with_its_source(assistant: A
 def test_two_counts_of_one_scope_are_not_split_apart(assistant: Assistant) -> None:
     answer = assistant.ask("目標1の施策数と取組数")
     assert "の施策は8件です" in answer.text and "の取組は11件です" in answer.text
+
+
+def test_what_a_named_body_has_to_do_with_the_plan_is_a_topic_not_a_sheet_field(assistant: Assistant) -> None:
+    answer = assistant.ask("What does GovTech Tokyo have to do with the plan?")
+    assert not answer.abstained and "取組27「東京都・GovTech東京との連携」" in answer.text
+
+
+def test_a_measure_without_a_page_is_named_with_its_place_and_initiatives(assistant: Assistant) -> None:
+    answer = assistant.ask("measure 14 — what is it called?")
+    assert not answer.abstained and answer.text.startswith("施策14「DXを着実に実行する人材の育成」 is a measure under 目標3")
+
+
+def test_a_month_named_in_english_meets_the_plans_months(assistant: Assistant) -> None:
+    answer = assistant.ask("What will happen in March?")
+    assert not answer.abstained and "3月 台東区DX推進計画策定" in answer.text
+
+
+def test_a_line_the_question_quotes_is_explained_by_what_stands_above_it(assistant: Assistant) -> None:
+    answer = assistant.ask("「指定場所での書類の掲示が必要」ってどういうこと？")
+    assert "書面掲示規制 指定場所での書類の掲示が必要" in answer.text
