@@ -213,7 +213,7 @@ def test_a_value_quoted_about_the_subject_answers(assistant: Assistant) -> None:
 
 def test_a_label_is_quoted_with_the_line_that_gives_its_value(assistant: Assistant) -> None:
     answer = assistant.ask("業務削減時間数っていくつ？")
-    assert "「業務削減時間数 9,300時間/年」" in answer.text
+    assert "業務削減時間数 9,300時間/年」" in answer.text  # the label, then the line with its value
 
 
 def test_lines_of_one_passage_are_quoted_as_one_stretch_with_what_lies_between(assistant: Assistant) -> None:
