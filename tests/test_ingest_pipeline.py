@@ -144,7 +144,7 @@ def test_registry_holds_the_plan_and_points_at_its_evidence(corpus_settings: Set
 
     assert (len(registry.goals), len(registry.measures), len(registry.initiatives)) == (3, 16, 27)
     assert registry.initiatives[12].owners == ("情報政策課", "総務課")
-    assert registry.measures[9].indicators[0].target == "9,300時間/年"
+    assert registry.measures[9].indicators[0].value == "9,300時間/年"
     sheet_id = registry.evidence["initiative:12:sheet"]
     assert sheet_id in generation.manifest()["chunk_ids"]
     assert next(c for c in generation.chunks() if c.id == sheet_id).location.endswith("取組12")
