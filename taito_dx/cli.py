@@ -172,6 +172,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     report = run(paths, settings, progress=_progress(), rebuild=args.rebuild)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.summary(), ensure_ascii=False))
     else:
