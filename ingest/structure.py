@@ -12,6 +12,7 @@ whose fields cannot be read is indexed as text and named in `ParsedPlan.warnings
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 from taito_dx.ingest import layout
 from taito_dx.ingest.indicators import read_indicators
@@ -197,24 +198,23 @@ class _Segmenter:
                                        description=description)
 
     def _measure_heading(self, number: int, i: int) -> None:
-        """A 施策 heading opens a sheet (a 取組 heading and field labels follow), a 施策 page, or, when a
-        取組 heading follows with nothing that can be read as a sheet, that 取組's text, reported."""
-        after = self._next_index(i)
-        initiative = INITIATIVE_HEADING.match(self.lines[after].text.strip()) if after is not None else None
-        if initiative is None or after is None:
-            self.start(ChunkKind.MEASURE, goal=self._goal_of(number), measure=number)
-            return
-        block = self._block(after)
-        ids = {"goal": self._goal_of(number), "measure": number, "initiative": int(initiative[1] or initiative[2])}
-        if any(layout.field_label(text) for text in block):
-            self.start(ChunkKind.SHEET, **ids)
-        elif any(INDICATOR_HEAD.match(text) or INITIATIVE_HEADING.match(text) for text in block):
-            self.start(ChunkKind.MEASURE, goal=ids["goal"], measure=number)
-        else:
-            self.start(ChunkKind.SECTION, **ids)
+        """A 施策 heading opens a sheet (a 取組 heading and field labels follow, in any order: a slide may put
+        its 担当 box beside the title), a 施策 page, or, when only a 取組 heading follows with nothing that
+        reads as a sheet, that 取組's text, reported."""
+        block = self._block(i)
+        initiatives = [int(match[1] or match[2]) for text in block if (match := INITIATIVE_HEADING.match(text))]
+        ids = {"goal": self._goal_of(number), "measure": number}
+        opens = bool(block) and bool(INITIATIVE_HEADING.match(block[0]) or layout.field_label(block[0]))
+        before_indicators = list(takewhile(lambda text: not INDICATOR_HEAD.match(text), block))
+        if opens and initiatives and any(layout.field_label(text) for text in before_indicators):
+            self.start(ChunkKind.SHEET, **ids, initiative=initiatives[0])
+        elif opens and len(initiatives) == 1 and before_indicators == block:
+            self.start(ChunkKind.SECTION, **ids, initiative=initiatives[0])
             labels = "、".join(layout.FIELD_NAMES.values())
-            self._warn(self.lines[i].page, f"the sheet of 取組{ids['initiative']} (施策{number}) has no field label "
+            self._warn(self.lines[i].page, f"the sheet of 取組{initiatives[0]} (施策{number}) has no field label "
                        f"({labels}) that could be read: indexed as text only")
+        else:
+            self.start(ChunkKind.MEASURE, **ids)
 
     def _opens_sheet(self, number: int, i: int) -> bool:
         """A 取組 heading followed by a field label opens that 取組's sheet (unless it is the sheet's own heading)."""
@@ -287,7 +287,7 @@ class _Segmenter:
             if not text:
                 continue
             if (match := INITIATIVE_HEADING.match(text)) and not title:
-                title = match[3].strip()
+                title, current_field = match[3].strip(), ""
                 continue
             if MEASURE_HEADING.match(text) and not current_field:
                 continue
