@@ -69,17 +69,19 @@ MAX_DEPARTMENT_CHARS = 16
 INDICATOR_HEAD = re.compile(r"^評価指標(?:\s*$|\t)")
 CURRENT_COLUMN = "現況"
 TARGET_COLUMN = "目標"
-_COLUMN = r"(?:現況|目標)\s*(?:\([^)]*\))?"
-# "現況(令和7年度) > 目標(令和10年度)", with > → / or a tab between the columns (also a table's header row).
-COLUMN_HEADER = re.compile(rf"^(?:評価指標\t+)?({_COLUMN})\s*(?:>|→|/|\t)\s*({_COLUMN})\s*$")
+# What stands between two columns or two figures on one line (／ is / after NFKC).
+VALUE_SEPARATORS = (">", "→", "/", "\t")
+_BETWEEN = "(?:" + "|".join(map(re.escape, VALUE_SEPARATORS)) + ")"
+_NOT_UNIT = r"[^\s\d:" + re.escape("".join(VALUE_SEPARATORS)) + "]"
+_COLUMN = rf"(?:{CURRENT_COLUMN}|{TARGET_COLUMN})\s*(?:\([^)]*\))?"
+# "現況(令和7年度) > 目標(令和10年度)", either separator between the columns (also a table's header row).
+COLUMN_HEADER = re.compile(rf"^(?:評価指標\t+)?({_COLUMN})\s*{_BETWEEN}\s*({_COLUMN})\s*$")
 # A figure: a number and a short unit, perhaps per something (9,300時間/年, 0.5時間/日, 3,200世帯, 78%).
-_UNIT = r"[^\s\d>→/\t:]{0,6}"
-VALUE = rf"\d[\d,.]*\s*{_UNIT}(?:/[^\s\d>→/\t:]{{1,2}})?"
+VALUE = rf"\d[\d,.]*\s*{_NOT_UNIT}{{0,6}}(?:/{_NOT_UNIT}{{1,2}})?"
 VALUE_LINE = re.compile(rf"^{VALUE}$")
 # Two figures on one line, perhaps after the indicator's name: "78% > 100%", "name 3,200世帯 → 8,000世帯",
 # "5,000人/12,000人", "68%<TAB>85%", "name<TAB>1件<TAB>5件".
-VALUE_SEPARATORS = (">", "→", "/", "\t")
-VALUE_PAIR = re.compile(rf"^(?P<name>.*?)[\s:]*(?P<first>{VALUE})[ ]*(?:>|→|/|\t)[ ]*(?P<second>{VALUE})$")
+VALUE_PAIR = re.compile(rf"^(?P<name>.*?)[\s:]*(?P<first>{VALUE})[ ]*{_BETWEEN}[ ]*(?P<second>{VALUE})$")
 # One figure on a line labelled with its column: "現況(令和7年度):420人".
 LABELLED_VALUE = re.compile(rf"^(?P<label>{_COLUMN})\s*[:\t ]\s*(?P<value>{VALUE})$")
 
