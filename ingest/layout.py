@@ -76,8 +76,11 @@ _NOT_UNIT = r"[^\s\d:" + re.escape("".join(VALUE_SEPARATORS)) + "]"
 _COLUMN = rf"(?:{CURRENT_COLUMN}|{TARGET_COLUMN})\s*(?:\([^)]*\))?"
 # "現況(令和7年度) > 目標(令和10年度)", either separator between the columns (also a table's header row).
 COLUMN_HEADER = re.compile(rf"^(?:評価指標\t+)?({_COLUMN})\s*{_BETWEEN}\s*({_COLUMN})\s*$")
+# What a table puts in a column that has no figure yet (a new indicator): kept as written.
+PLACEHOLDERS = ("新規", "未実施", "―", "—", "-")
 # A figure: a number and a short unit, perhaps per something (9,300時間/年, 0.5時間/日, 3,200世帯, 78%).
-VALUE = rf"\d[\d,.]*\s*{_NOT_UNIT}{{0,6}}(?:/{_NOT_UNIT}{{1,2}})?"
+VALUE = (rf"(?:\d[\d,.]*\s*{_NOT_UNIT}{{0,6}}(?:/{_NOT_UNIT}{{1,2}})?"
+         + "".join(f"|{re.escape(placeholder)}" for placeholder in PLACEHOLDERS) + ")")
 VALUE_LINE = re.compile(rf"^{VALUE}$")
 # Two figures on one line, perhaps after the indicator's name: "78% > 100%", "name 3,200世帯 → 8,000世帯",
 # "5,000人/12,000人", "68%<TAB>85%", "name<TAB>1件<TAB>5件".

@@ -134,6 +134,13 @@ def test_one_labelled_figure_is_in_its_column() -> None:
     assert indicator.column_stated
 
 
+@pytest.mark.parametrize("figures", ["新規 > 40%", "新規\t40%", "―／40%"])
+def test_a_column_without_a_figure_yet_keeps_what_the_table_says(figures: str) -> None:
+    (indicator,) = read(MEASURE_PAGE + f"{HEADER}\n\nテレワーク実施率\n{figures}").measures[12].indicators
+
+    assert (indicator.current, indicator.target) == (figures[:-4].strip(" \t/／>"), "40%")
+
+
 def test_a_figure_per_unit_is_not_split_at_its_slash() -> None:
     (indicator,) = read(MEASURE_PAGE + f"{HEADER}\n\n校務削減時間\n0.5時間/日 > 1時間/日").measures[12].indicators
 
