@@ -20,10 +20,11 @@ CHAPTER = re.compile(r"^第(\d+)章\s*(.*)$")
 SECTION = re.compile(r"^(\d{1,2})\.\s*(\S.{0,40})$")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.+)$")
 # A 施策 / 取組 heading: 【施策9】AI・… or 施策9 AI・… (a tab makes it a table row, a > a breadcrumb).
-MEASURE_HEADING = re.compile(r"^(?:【施策(\d+)】|施策(\d+)(?=\s))\s*([^\s>\t][^>\t]*)$")
-INITIATIVE_HEADING = re.compile(r"^(?:【取組(\d+)】|取組(\d+)(?=\s))\s*([^\s>\t][^>\t]*)$")
+# A colon may follow the number (取組1:…), spaces may surround it (【施策 1】, 取組 1 …).
+MEASURE_HEADING = re.compile(r"^(?:【\s*施策\s*(\d+)\s*】|施策\s*(\d+)(?=[\s:]))[\s:]*([^\s>\t:][^>\t]*)$")
+INITIATIVE_HEADING = re.compile(r"^(?:【\s*取組\s*(\d+)\s*】|取組\s*(\d+)(?=[\s:]))[\s:]*([^\s>\t:][^>\t]*)$")
 # A slide header naming where the slide sits: 【施策9】… > 取組12 ….
-BREADCRUMB = re.compile(r"^【?施策(\d+)】?.*>\s*【?取組(\d+)")
+BREADCRUMB = re.compile(r"^【?施策(\d+)】?.*>\s*【?取組(\d+)】?\s*(.*)$")
 GOAL_LINE = re.compile(r"^[●■◆]?\s*目標(\d+)\s+(\S.*)$")
 
 # The overview table (施策の体系): tab-separated rows.
@@ -39,10 +40,11 @@ CURRENT = "current"
 TARGET = "target"
 # Each field's labels, longest first where one begins another (担当課 before 担当).
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    OWNER: ("担当部署", "担当部局", "担当課", "所管課", "関係課", "担当", "所管"),
-    CONTENT: ("取組内容", "取組の内容", "主な取組"),
+    OWNER: ("担当部署", "担当部局", "担当所属", "所管部署", "所管部局", "担当課", "所管課", "主管課", "関係課", "担当",
+            "所管"),
+    CONTENT: ("取組内容", "取組の内容", "主な取組", "具体的な取組", "事業内容"),
     CURRENT: ("現状と課題", "現状・課題", "現状"),
-    TARGET: ("あるべき姿", "目指す姿", "めざす姿"),
+    TARGET: ("目指すべき姿", "あるべき姿", "目指す姿", "めざす姿"),
 }
 # What the report calls each field when a sheet lacks it.
 FIELD_NAMES = {OWNER: "担当", CONTENT: "取組内容", CURRENT: "現状", TARGET: "あるべき姿"}

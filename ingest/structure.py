@@ -151,6 +151,9 @@ class _Segmenter:
             if match := CHAPTER.match(text):
                 self.start(ChunkKind.SECTION)
                 self.chapter, self.section = f"第{match[1]}章", ""
+            elif (match := BREADCRUMB.match(text)) and layout.field_label(self._next_text(i)):
+                measure = int(match[1])  # a slide header over the sheet's fields: the sheet starts here
+                self.start(ChunkKind.SHEET, goal=self._goal_of(measure), measure=measure, initiative=int(match[2]))
             elif BREADCRUMB.match(text):
                 self.start(ChunkKind.SECTION)  # a slide header: the block that follows starts itself
                 i += 1
@@ -286,7 +289,7 @@ class _Segmenter:
             text = line.text.strip()
             if not text:
                 continue
-            if (match := INITIATIVE_HEADING.match(text)) and not title:
+            if (match := INITIATIVE_HEADING.match(text) or BREADCRUMB.match(text)) and not title:
                 title, current_field = match[3].strip(), ""
                 continue
             if MEASURE_HEADING.match(text) and not current_field:

@@ -49,6 +49,19 @@ def test_every_owner_label_in_every_form_gives_the_owners(heading: str, label: s
     assert parsed.warnings == []
 
 
+@pytest.mark.parametrize("heading", ["施策 9 AI・デジタル技術による業務変革\n取組 13 BPRの推進",
+                                     "施策9：AI・デジタル技術による業務変革\n取組13：BPRの推進",
+                                     "【施策 9】AI・デジタル技術による業務変革\n【取組 13】BPRの推進",
+                                     "【施策9】AI・デジタル技術による業務変革 > 取組13 BPRの推進"])
+@pytest.mark.parametrize("label", ["主管課", "所管部署", "担当所属"])
+def test_other_heading_and_label_forms_a_plan_author_uses(heading: str, label: str) -> None:
+    initiative = read(sheet(heading, f"{label}：情報政策課", "具体的な取組：■ 業務の流れを見直す",
+                            "目指すべき姿：電子で決裁できる")).initiatives[13]
+
+    assert (initiative.title, initiative.measure, initiative.owners) == ("BPRの推進", 9, ("情報政策課",))
+    assert (initiative.content, initiative.target_state) == ("■ 業務の流れを見直す", "電子で決裁できる")
+
+
 @pytest.mark.parametrize("owners", ["情報政策課、総務課、子育て・若者支援課", "情報政策課・総務課・子育て・若者支援課",
                                     "情報政策課 総務課 子育て・若者支援課", "情報政策課　総務課　子育て・若者支援課",
                                     "情報政策課/総務課/子育て・若者支援課", "情報政策課 ／ 総務課 ／ 子育て・若者支援課",
