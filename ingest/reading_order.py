@@ -20,6 +20,7 @@ LINE_GAP = 2.0
 LEFT_EDGE = 2.0
 LEVEL = 0.5
 SAME_BASELINE = 0.3
+WORD_GAP = 4.0  # further right than this past a piece's end, a piece on its baseline is another box
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,13 @@ class Piece:
     x: float
     y: float
     size: float
+
+    @property
+    def reach(self) -> float:
+        """How far right a piece may start and still continue this one's line: its estimated end (a wide, CJK,
+        character takes one font size, another half of one) and a gap of WORD_GAP sizes or a quarter of it."""
+        width = sum(self.size if _wide(char) else self.size / 2 for char in self.text.strip("\n"))
+        return self.x + width + max(WORD_GAP * self.size, width / 4)
 
 
 @dataclass
@@ -50,7 +58,7 @@ class Box:
         """Whether `piece` continues this box's last line or starts its next one."""
         last = self.lines[-1][-1]
         size = max(piece.size, last.size, 1.0)
-        if abs(piece.y - last.y) <= SAME_BASELINE * size and piece.x >= last.x:
+        if abs(piece.y - last.y) <= SAME_BASELINE * size and last.x <= piece.x <= last.reach:
             self.lines[-1].append(piece)
             return True
         if 0 < last.y - piece.y <= LINE_GAP * size and abs(piece.x - self.left) <= LEFT_EDGE * size:

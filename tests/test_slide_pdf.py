@@ -47,6 +47,8 @@ SLIDES: list[list[tuple[int, int, int, list[str]]]] = [
 ]
 # The order the authoring tool stored each slide's boxes in: the 担当 box and the lower boxes first.
 STORED = [[3, 1, 2, 0], [2, 5, 4, 3, 0, 1], [1, 5, 4, 3, 2, 0]]
+# Boxes level with each other stored one after the other (a 取組 heading, then the 担当 box on its right).
+SIDE_BY_SIDE = [[2, 3, 0, 1], [1, 2, 0, 3, 4, 5], [2, 0, 1, 3, 5, 4]]
 
 
 def write_slides(path: Path, order: list[list[int]]) -> Path:
@@ -72,8 +74,10 @@ def text_edition(path: Path) -> Path:
     return path
 
 
-def test_boxes_stored_out_of_order_are_read_top_to_bottom_and_left_to_right(tmp_path: Path) -> None:
-    reader = PdfReader(write_slides(tmp_path / "slides.pdf", STORED))
+@pytest.mark.parametrize("stored", [STORED, SIDE_BY_SIDE], ids=["lower boxes first", "level boxes one after the other"])
+def test_boxes_stored_out_of_order_are_read_top_to_bottom_and_left_to_right(tmp_path: Path,
+                                                                           stored: list[list[int]]) -> None:
+    reader = PdfReader(write_slides(tmp_path / "slides.pdf", stored))
 
     for page, slide in zip(reader.pages, SLIDES):
         assert page.extract_text().splitlines()[0] != slide[0][3][0]  # pypdf's own order is the stored one
