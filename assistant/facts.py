@@ -265,10 +265,16 @@ def _indicator_part(measure: Measure, index: OpenGeneration, lang: str, *, curre
         if indicator.target:
             facts.append(indicator.target)
             text += phrase(lang, "indicator_target", label=indicator.target_label or "目標", value=indicator.target)
+        elif indicator.value:
+            facts.append(indicator.value)
+            text += phrase(lang, "indicator_value_column_not_stated", value=indicator.value,
+                           current=indicator.current_label or "現況", target=indicator.target_label or "目標")
         if current:
             if indicator.current:
                 facts.append(indicator.current)
                 text += phrase(lang, "indicator_current", label=indicator.current_label, value=indicator.current)
+            elif indicator.value:
+                stated = False  # the one figure is said above, with its column not stated
             else:
                 text += phrase(lang, "indicator_current_missing", label=indicator.current_label or "現況")
                 stated = False

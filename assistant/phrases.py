@@ -55,6 +55,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "ja": " {label}: {value}。",
         "en": " {label}: {value}.",
     },
+    "indicator_value_column_not_stated": {
+        "ja": " 記載されている値は{value}の一つだけで、{current}と{target}のどちらの値かは資料に明記されていません。",
+        "en": " One figure is given, {value}; the documents do not state whether it is the {current} or the {target} value.",
+    },
     "indicator_current_missing": {
         "ja": " {label}の値は記載がありません。",
         "en": " No value is given for {label}.",

@@ -1,9 +1,13 @@
-"""A synthetic plan-like corpus for the scale benchmark: documents laid out like the shipped plan.
+"""A synthetic plan-like corpus for the scale benchmark: documents laid out in the layouts plan documents use.
 
-Each document has a 施策の体系 table (目標 / 施策 / 【取組】), per-施策 blocks with 評価指標,
-and one initiative sheet per 取組 (担当, 取組内容, 現状, あるべき姿), with titles, owning 課,
-sentences and figures drawn from a seeded generator, so the text is varied (few repeated
-sentences for the embedder to skip) and the same seed always writes the same corpus.
+Each document has a 施策の体系 table (目標 / 施策 / 【取組】), per-施策 pages with 評価指標, and one
+initiative sheet per 取組 (担当, 取組内容, 現状, あるべき姿), with titles, owning 課, sentences and
+figures drawn from a seeded generator, so the text is varied (few repeated sentences for the embedder to
+skip) and the same seed always writes the same corpus. Sheets and indicators are written in mixed layouts,
+the variants of the blind editions in tests/data/editions (labels with or without 【】/［］ and a colon, the
+seven owner labels, owners separated by 、・ spaces slashes or lines, label and value on one line or two,
+three field orders, headings with or without 【】 or full-width digits, indicator figures on separate or
+labelled lines, on one line split by > → ／ or a tab, or as a table row), the shipped layout among them.
 Numbers continue after the shipped plan's (目標3, 施策16, 取組27), so entities never collide.
 Written only into a temporary directory by the benchmark; never committed.
 """
@@ -57,11 +61,13 @@ class _Numbers:
 
 @dataclass
 class ScaleCorpus:
-    """The files written, their total size, and questions about the generated entities."""
+    """The files written, their total size, questions about the generated entities, and what each 取組's
+    sheet states as its owners (to check a parse against)."""
 
     files: list[Path] = field(default_factory=list)
     bytes: int = 0
     questions: list[str] = field(default_factory=list)
+    owners: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 def write_corpus(directory: Path, *, target_bytes: int, seed: int = 6) -> ScaleCorpus:
@@ -71,7 +77,7 @@ def write_corpus(directory: Path, *, target_bytes: int, seed: int = 6) -> ScaleC
     numbers = _Numbers()
     corpus = ScaleCorpus()
     while corpus.bytes < target_bytes:
-        text = _document(rng, numbers, len(corpus.files) + 1, corpus.questions)
+        text = _document(rng, numbers, len(corpus.files) + 1, corpus)
         path = directory / f"plan-{len(corpus.files) + 1:04d}.txt"
         data = text.encode("utf-8")
         path.write_bytes(data)
@@ -80,7 +86,7 @@ def write_corpus(directory: Path, *, target_bytes: int, seed: int = 6) -> ScaleC
     return corpus
 
 
-def _document(rng: random.Random, numbers: _Numbers, number: int, questions: list[str]) -> str:
+def _document(rng: random.Random, numbers: _Numbers, number: int, corpus: ScaleCorpus) -> str:
     area = rng.choice(FIELDS)
     goals = []
     for _ in range(3):
@@ -107,9 +113,9 @@ def _document(rng: random.Random, numbers: _Numbers, number: int, questions: lis
     for goal, title, measures in goals:
         lines += [f"目標{goal} {title}", ""]
         for measure, measure_title, initiatives in measures:
-            lines += _measure_block(rng, measure, measure_title, initiatives, questions)
+            lines += _measure_block(rng, measure, measure_title, initiatives, corpus.questions)
             for initiative, initiative_title in initiatives:
-                lines += _sheet(rng, measure, measure_title, initiative, initiative_title, questions)
+                lines += _sheet(rng, measure, measure_title, initiative, initiative_title, corpus)
     return "\n".join(lines) + "\n"
 
 
@@ -123,6 +129,24 @@ def _paragraph(rng: random.Random, area: str) -> str:
             f"デジタル技術を最大限活用して{rng.choice(THEMES)}を進めます。")
 
 
+# The layout variants, each drawn per sheet or per 施策 page.
+BRACKETS = (("", ""), ("【", "】"), ("［", "］"))
+COLONS = ("", "：", ":")
+OWNER_LABELS = ("担当", "担当課", "所管", "所管課", "担当部署", "担当部局", "関係課")
+OWNER_SEPARATORS = ("、", "・", " ", "\u3000", "／", " / ", "\n")
+ORDERS = ((0, 1, 2, 3), (0, 2, 3, 1), (1, 2, 3, 0))  # 担当 first; 現状 before 取組内容; 担当 last
+HEADINGS = ("plain", "bracketed", "full-width")
+INDICATOR_STYLES = ("lines", "labelled", ">", "→", "／", "tab", "table")
+HEADER = "現況(令和7年度) > 目標(令和10年度)"
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _heading(kind: str, number: int, title: str, style: str) -> str:
+    if style == "bracketed":
+        return f"【{kind}{number}】{title}"
+    return f"{kind}{str(number).translate(FULL_WIDTH) if style == 'full-width' else number} {title}"
+
+
 def _measure_block(rng: random.Random, measure: int, title: str, initiatives: list[tuple[int, str]],
                    questions: list[str]) -> list[str]:
     indicator = f"{rng.choice(TARGETS)}の{rng.choice(INDICATORS)}"
@@ -131,27 +155,58 @@ def _measure_block(rng: random.Random, measure: int, title: str, initiatives: li
     if unit == "%":
         current, target = sorted(rng.sample(range(5, 100), 2))
     questions.append(f"施策{measure}の評価指標の目標値は？")
-    lines = [f"【施策{measure}】{title}",
+    lines = [_heading("施策", measure, title, rng.choice(HEADINGS)),
              f"{title}を進めるため、{rng.choice(TARGETS)}の{rng.choice(MEANS)}を推進し、{rng.choice(EFFECTS)}を図ります。"
              f"また、{rng.choice(TARGETS)}についても{rng.choice(MEANS)}を検討します。", ""]
     lines += [f"取組{number} {initiative_title}" for number, initiative_title in initiatives]
-    lines += ["", "評価指標", "", "現況(令和7年度) > 目標(令和10年度)", "", indicator, "",
-              f"{current:,}{unit}", f"{target:,}{unit}", ""]
-    return lines
+    return lines + ["", "評価指標", "", *_indicator(rng.choice(INDICATOR_STYLES), indicator,
+                                                 f"{current:,}{unit}", f"{target:,}{unit}"), ""]
+
+
+def _indicator(style: str, name: str, current: str, target: str) -> list[str]:
+    if style == "lines":
+        return [HEADER, "", name, "", current, target]
+    if style == "labelled":
+        return [name, f"現況(令和7年度)：{current}", f"目標(令和10年度)：{target}"]
+    if style == "table":
+        return ["評価指標\t現況(令和7年度)\t目標(令和10年度)", f"{name}\t{current}\t{target}"]
+    if style == "→":
+        return [HEADER, "", f"{name}\u3000{current} → {target}"]
+    separator = {">": " > ", "／": "／", "tab": "\t"}[style]
+    return [HEADER, "", name, f"{current}{separator}{target}"]
 
 
 def _sheet(rng: random.Random, measure: int, measure_title: str, initiative: int, title: str,
-           questions: list[str]) -> list[str]:
-    owners = rng.sample(OWNERS, rng.randint(1, 2))
-    questions.append(f"取組{initiative}の担当課は？")
-    questions.append(f"{title}の現状とあるべき姿は？")
-    content = [f"■ {rng.choice(TARGETS)}について{rng.choice(MEANS)}を進め、{rng.choice(EFFECTS)}を図る"
+           corpus: ScaleCorpus) -> list[str]:
+    owners = rng.sample(OWNERS, rng.randint(1, 3))
+    corpus.owners[initiative] = tuple(owners)
+    corpus.questions.append(f"取組{initiative}の担当課は？")
+    corpus.questions.append(f"{title}の現状とあるべき姿は？")
+    bullet = rng.choice(("■ ", "・", "○"))
+    content = [f"{bullet}{rng.choice(TARGETS)}について{rng.choice(MEANS)}を進め、{rng.choice(EFFECTS)}を図る"
                for _ in range(rng.randint(1, 3))]
     subject = title.split("の", 1)[0]
     current = [f"{rng.choice(TARGETS)}は{rng.choice(PROBLEMS).format(n=rng.randint(2, 900))}"
                for _ in range(rng.randint(1, 3))]
     target = [f"{subject}について、{rng.choice(STATES)}" for _ in range(rng.randint(1, 2))]
-    return [f"施策{measure} {measure_title}", "", f"取組{initiative} {title}", "",
-            f"担当 {owners[0]}", *owners[1:], "",
-            f"取組内容 {content[0]}", *content[1:], "",
-            "現状", "", *current, "", "あるべき姿", "", *target, ""]
+    heading = [_heading("施策", measure, measure_title, rng.choice(HEADINGS)), "",
+               _heading("取組", initiative, title, rng.choice(HEADINGS)), ""]
+    if rng.random() < 0.2:  # the shipped interim summary's layout
+        return [*heading, f"担当 {owners[0]}", *owners[1:], "", f"取組内容 {content[0]}", *content[1:], "",
+                "現状", "", *current, "", "あるべき姿", "", *target, ""]
+    opening, closing = rng.choice(BRACKETS)
+    colon = rng.choice(COLONS)
+    next_line = rng.random() < 0.4
+    separator = rng.choice(OWNER_SEPARATORS)
+
+    def field(label: str, values: list[str], on_next_line: bool) -> list[str]:
+        head = f"{opening}{label}{closing}{colon}"
+        if on_next_line:
+            return [head, *values, ""]
+        gap = " " if colon == ":" or not (opening or colon) else ""
+        return [f"{head}{gap}{values[0]}", *values[1:], ""]
+
+    fields = [field(rng.choice(OWNER_LABELS), separator.join(owners).split("\n"), rng.random() < 0.4),
+              field("取組内容", content, next_line), field("現状", current, next_line),
+              field("あるべき姿", target, next_line)]
+    return heading + [line for number in rng.choice(ORDERS) for line in fields[number]]

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from taito_dx.errors import UnreadableFileError
+from taito_dx.ingest.reading_order import page_text
 from taito_dx.models import Page
 
 log = logging.getLogger(__name__)
@@ -16,7 +17,7 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 def load_pdf(data: bytes, source: str) -> tuple[Page, ...]:
-    """The text of each page, numbered from 1; pages without text are left out."""
+    """The text of each page in reading order, numbered from 1; pages without text are left out."""
     try:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted and not _try_empty_password(reader):
@@ -24,7 +25,7 @@ def load_pdf(data: bytes, source: str) -> tuple[Page, ...]:
         pages = tuple(
             Page(text=text, number=number)
             for number, page in enumerate(reader.pages, start=1)
-            if (text := (page.extract_text() or "").strip())
+            if (text := (page_text(page) or "").strip())
         )
     except UnreadableFileError:
         raise

@@ -37,7 +37,8 @@ EMBED_BATCH = 256  # chunks embedded and written per step (one progress report e
 
 @dataclass
 class IngestReport:
-    """What an ingest did; `errors` name each file that could not be used."""
+    """What an ingest did; `errors` name each file that could not be used, `warnings` each part of an ingested
+    file whose plan structure could not be read (a sheet that is indexed as text only)."""
 
     documents: int = 0
     chunks: int = 0
@@ -46,6 +47,7 @@ class IngestReport:
     removed: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     generation: str = ""
 
     def summary(self) -> dict[str, object]:
@@ -58,6 +60,7 @@ class _Source:
     sha256: str
     chunks: list[Chunk]
     registry: PlanRegistry
+    warnings: list[str] = field(default_factory=list)
 
 
 def collect_files(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
@@ -131,6 +134,7 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
                 carried = _carry_over(previous, previous_manifest, name)
                 if carried:
                     sources.append(carried)
+        report.warnings = [warning for source in sources for warning in source.warnings]
         report.documents = len([s for s in sources if s.name in {name for _, name in files}])
         chunks = _dedupe([chunk for source in sources for chunk in source.chunks])
         report.chunks = len(chunks)
@@ -185,7 +189,7 @@ def _read(path: Path, name: str, *, max_chars: int | None = None) -> _Source:
     pages = [(normalize(page.text), page.number) for page in document.pages]
     plan = parse(pages)
     chunks, registry = chunk_document(name, plan)
-    return _Source(name, document.sha256, chunks, registry)
+    return _Source(name, document.sha256, chunks, registry, [f"{name}: {warning}" for warning in plan.warnings])
 
 
 def _carry_over(previous: Generation | None, manifest: dict, name: str) -> _Source | None:

@@ -1,39 +1,29 @@
 """Parse the plan's own structure out of normalised text.
 
 The plan is written as: chapters (第N章) with numbered sections; an overview table of
-目標 → 施策 → 取組 (tab-separated rows); per-施策 blocks (【施策N】, description, its
-取組, 評価指標 with 現況/目標); and initiative sheets (施策N / 取組N / 担当 / 取組内容 /
-現状 / あるべき姿). Any other text still becomes units, located by its headings.
-Fields the text does not state stay empty.
+目標 → 施策 → 取組 (tab-separated rows); per-施策 pages (a 施策 heading, description, its
+取組, 評価指標); and initiative sheets (a 施策 and a 取組 heading, then labelled fields: 担当 /
+取組内容 / 現状 / あるべき姿, in any order). How each of these may be written is `layout`'s
+knowledge; this module walks the lines and cuts them into units. Any other text still becomes
+units, located by its headings. Fields the text does not state stay empty; a sheet or 評価指標
+whose fields cannot be read is indexed as text and named in `ParsedPlan.warnings`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from itertools import takewhile
 
-from taito_dx.models import ChunkKind, Goal, Indicator, Initiative, Measure
+from taito_dx.ingest import layout
+from taito_dx.ingest.indicators import read_indicators
+from taito_dx.ingest.layout import (BREADCRUMB, CHAPTER, GOAL_LINE, INDICATOR_HEAD, INITIATIVE_HEADING,
+                                    MARKDOWN_HEADING, MEASURE_HEADING, SECTION, TABLE_GOAL, TABLE_ITEM,
+                                    TABLE_MEASURE)
+from taito_dx.models import ChunkKind, Goal, Initiative, Measure
 from taito_dx.plan_names import PATH_SEPARATOR, plan_path
 
-CHAPTER = re.compile(r"^第(\d+)章\s*(.*)$")
-SECTION = re.compile(r"^(\d{1,2})\.\s*(\S.{0,40})$")
-MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.+)$")
-TABLE_GOAL = re.compile(r"^目標(\d+)\t+(.+?)\s*【施策数:(\d+)、取組数:(\d+)】")
-TABLE_MEASURE = re.compile(r"^施策(\d+)\t+([^\t]+?)\s*\t+(.*)$")
-TABLE_ITEM = re.compile(r"【取組(\d+)】\s*([^【]+)")
-GOAL_LINE = re.compile(r"^[●■◆]?\s*目標(\d+)\s+(\S.*)$")
-MEASURE_HEAD = re.compile(r"^【施策(\d+)】\s*([^>]+)$")
-BREADCRUMB = re.compile(r"^【施策(\d+)】.*>\s*取組(\d+)")
-SHEET_MEASURE = re.compile(r"^施策(\d+)\s+(\S.*)$")
-INITIATIVE_LINE = re.compile(r"^取組(\d+)\s+(\S.*)$")
-OWNER = re.compile(r"^担当\s*(.*)$")
-CONTENT = re.compile(r"^取組内容\s*(.*)$")
-CURRENT_STATE = re.compile(r"^現状\s*$")
-TARGET_STATE = re.compile(r"^あるべき姿\s*$")
-INDICATOR_HEAD = re.compile(r"^評価指標\s*$")
-INDICATOR_COLUMNS = re.compile(r"^(現況\s*\(.+?\))\s*>\s*(目標\s*\(.+?\))")
-VALUE = re.compile(r"^[\d,.]+\s*(%|％|時間|件|人|回|校|団体|箇所|か所|割)")
-DEPARTMENT = re.compile(r"^\S{1,12}(課|室|部|局|所|センター|各課)$")
+# Lines that end a sheet or a 施策 page when a heading's look-ahead scans it.
+BOUNDARIES = (CHAPTER, MEASURE_HEADING, BREADCRUMB, GOAL_LINE, TABLE_GOAL, TABLE_MEASURE)
 
 
 @dataclass(frozen=True)
@@ -57,6 +47,7 @@ class ParsedPlan:
     goals: dict[int, Goal] = field(default_factory=dict)
     measures: dict[int, Measure] = field(default_factory=dict)
     initiatives: dict[int, Initiative] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what could not be read, for the maintainer
 
 
 @dataclass(frozen=True)
@@ -113,8 +104,7 @@ class _Segmenter:
     @staticmethod
     def _is_field(text: str) -> bool:
         """A line that belongs inside a sheet or 施策 page (a heading there does not end it)."""
-        fields = (INITIATIVE_LINE, OWNER, CONTENT, CURRENT_STATE, TARGET_STATE, INDICATOR_HEAD)
-        return any(pattern.match(text) for pattern in fields)
+        return bool(INITIATIVE_HEADING.match(text) or INDICATOR_HEAD.match(text) or layout.field_label(text))
 
     def _is_heading(self, line: Line) -> bool:
         text = line.text.strip()
@@ -161,6 +151,9 @@ class _Segmenter:
             if match := CHAPTER.match(text):
                 self.start(ChunkKind.SECTION)
                 self.chapter, self.section = f"第{match[1]}章", ""
+            elif (match := BREADCRUMB.match(text)) and layout.field_label(self._next_text(i)):
+                measure = int(match[1])  # a slide header over the sheet's fields: the sheet starts here
+                self.start(ChunkKind.SHEET, goal=self._goal_of(measure), measure=measure, initiative=int(match[2]))
             elif BREADCRUMB.match(text):
                 self.start(ChunkKind.SECTION)  # a slide header: the block that follows starts itself
                 i += 1
@@ -170,13 +163,16 @@ class _Segmenter:
             elif (match := TABLE_MEASURE.match(line.text)) and int(match[1]) in self.plan.measures:
                 measure = self.plan.measures[int(match[1])]
                 self.start(ChunkKind.TABLE, goal=measure.goal, measure=measure.number)
-            elif match := MEASURE_HEAD.match(text):
-                number = int(match[1])
-                self.start(ChunkKind.MEASURE, goal=self._goal_of(number), measure=number)
-            elif (match := SHEET_MEASURE.match(text)) and (nxt := self._next_text(i)) and INITIATIVE_LINE.match(nxt):
-                measure = int(match[1])
-                initiative = int(INITIATIVE_LINE.match(nxt)[1])  # type: ignore[index]
-                self.start(ChunkKind.SHEET, goal=self._goal_of(measure), measure=measure, initiative=initiative)
+            elif match := MEASURE_HEADING.match(text):
+                self._measure_heading(int(match[1] or match[2]), i)
+            elif (match := INITIATIVE_HEADING.match(text)) and self._opens_sheet(int(match[1] or match[2]), i):
+                number = int(match[1] or match[2])
+                known = self.plan.initiatives.get(number)
+                measure = known.measure if known else self.ids.get("measure")
+                self.start(ChunkKind.SHEET, goal=self._goal_of(measure) if measure else None, measure=measure,
+                           initiative=number)
+            elif (match := GOAL_LINE.match(text)) and self.kind in (ChunkKind.SHEET, ChunkKind.MEASURE):
+                self.start(ChunkKind.SECTION)  # a goal's heading ends the sheet or page before it
             elif (match := SECTION.match(text)) and self.kind in (ChunkKind.SECTION, ChunkKind.TABLE):
                 self.start(ChunkKind.SECTION)
                 self.section = f"{match[1]}. {match[2].strip()}"
@@ -204,11 +200,51 @@ class _Segmenter:
         self.plan.goals[number] = Goal(known.number, known.title, known.measure_count, known.initiative_count,
                                        description=description)
 
-    def _next_text(self, i: int) -> str:
+    def _measure_heading(self, number: int, i: int) -> None:
+        """A 施策 heading opens a sheet (a 取組 heading and field labels follow, in any order: a slide may put
+        its 担当 box beside the title), a 施策 page, or, when only a 取組 heading follows with nothing that
+        reads as a sheet, that 取組's text, reported."""
+        block = self._block(i)
+        initiatives = [int(match[1] or match[2]) for text in block if (match := INITIATIVE_HEADING.match(text))]
+        ids = {"goal": self._goal_of(number), "measure": number}
+        opens = bool(block) and bool(INITIATIVE_HEADING.match(block[0]) or layout.field_label(block[0]))
+        before_indicators = list(takewhile(lambda text: not INDICATOR_HEAD.match(text), block))
+        if opens and initiatives and any(layout.field_label(text) for text in before_indicators):
+            self.start(ChunkKind.SHEET, **ids, initiative=initiatives[0])
+        elif opens and len(initiatives) == 1 and before_indicators == block:
+            self.start(ChunkKind.SECTION, **ids, initiative=initiatives[0])
+            labels = "、".join(layout.FIELD_NAMES.values())
+            self._warn(self.lines[i].page, f"the sheet of 取組{initiatives[0]} (施策{number}) has no field label "
+                       f"({labels}) that could be read: indexed as text only")
+        else:
+            self.start(ChunkKind.MEASURE, **ids)
+
+    def _opens_sheet(self, number: int, i: int) -> bool:
+        """A 取組 heading followed by a field label opens that 取組's sheet (unless it is the sheet's own heading)."""
+        if self.kind == ChunkKind.SHEET and self.ids.get("initiative") == number:
+            return False
+        return bool(layout.field_label(self._next_text(i)))
+
+    def _block(self, i: int) -> list[str]:
+        """The non-blank texts after line `i` up to the next heading that ends a sheet or page."""
+        texts = []
         for line in self.lines[i + 1:]:
-            if line.text.strip():
-                return line.text.strip()
-        return ""
+            text = line.text.strip()
+            if any(pattern.match(text) for pattern in BOUNDARIES) or (line.marked and not self._is_field(text)):
+                break
+            if text:
+                texts.append(text)
+        return texts
+
+    def _next_index(self, i: int) -> int | None:
+        return next((j for j in range(i + 1, len(self.lines)) if self.lines[j].text.strip()), None)
+
+    def _warn(self, page: int | None, message: str) -> None:
+        self.plan.warnings.append(f"page {page}: {message}" if page is not None else message)
+
+    def _next_text(self, i: int) -> str:
+        after = self._next_index(i)
+        return self.lines[after].text.strip() if after is not None else ""
 
     def _goal_of(self, measure: int) -> int | None:
         known = self.plan.measures.get(measure)
@@ -218,69 +254,61 @@ class _Segmenter:
     def _read_measure(self, content: list[Line]) -> None:
         number = self.ids["measure"]
         assert number is not None
-        head = MEASURE_HEAD.match(content[0].text.strip())
-        title = head[2].strip() if head else ""
+        at = next((n for n, line in enumerate(content) if MEASURE_HEADING.match(line.text.strip())), 0)
+        head = MEASURE_HEADING.match(content[at].text.strip())
+        title = head[3].strip() if head else ""
         description: list[str] = []
-        indicators: list[Indicator] = []
-        labels = ("", "")
-        in_indicator = False
-        name = ""
-        values: list[str] = []
-        for line in content[1:]:
+        indicator_lines: list[str] = []
+        for line in content[at + 1:]:
             text = line.text.strip()
-            if INITIATIVE_LINE.match(text):
+            if not text or INITIATIVE_HEADING.match(text):
                 continue
-            if INDICATOR_HEAD.match(text):
-                in_indicator = True
-            elif in_indicator and (match := INDICATOR_COLUMNS.match(text)):
-                labels = (match[1], match[2])
-            elif in_indicator and VALUE.match(text):
-                values.append(text)
-            elif in_indicator and not name:
-                name = text
-            elif not in_indicator:
+            if indicator_lines or INDICATOR_HEAD.match(text):
+                indicator_lines.append(text)
+            else:
                 description.append(text)
-        if name:
-            # One figure under "現況 > 目標" columns is the target; two are current and target.
-            current, target = (values[0], values[1]) if len(values) >= 2 else ("", values[0] if values else "")
-            indicators.append(Indicator(name, current, target, *labels))
+        indicators = read_indicators(indicator_lines)
+        if indicator_lines and not any(i.current or i.target or i.value for i in indicators):
+            self._warn(content[0].page, f"the 評価指標 of 施策{number} has no figure that could be read")
         known = self.plan.measures.get(number)
         self.plan.measures[number] = Measure(
             number,
             known.title if known else title,
             known.goal if known else (self.ids.get("goal") or 0),
             description=" ".join(description),
-            indicators=tuple(indicators),
+            indicators=indicators,
         )
 
     def _read_sheet(self, content: list[Line]) -> None:
         number = self.ids["initiative"]
         assert number is not None
-        fields: dict[str, list[str]] = {"owner": [], "content": [], "current": [], "target": []}
+        fields: dict[str, list[str]] = {name: [] for name in layout.FIELD_LABELS}
         current_field = ""
         title = ""
         for line in content:
             text = line.text.strip()
-            if (match := INITIATIVE_LINE.match(text)) and not title:
-                title = match[2].strip()
+            if not text:
                 continue
-            if SHEET_MEASURE.match(text) and not current_field:
+            if (match := INITIATIVE_HEADING.match(text) or BREADCRUMB.match(text)) and not title:
+                title, current_field = match[3].strip(), ""
                 continue
-            for name, pattern in (("owner", OWNER), ("content", CONTENT)):
-                if match := pattern.match(text):
-                    current_field = name
-                    text = match[1].strip()
-                    break
-            else:
-                if CURRENT_STATE.match(text):
-                    current_field, text = "current", ""
-                elif TARGET_STATE.match(text):
-                    current_field, text = "target", ""
-                elif current_field == "owner" and not DEPARTMENT.match(text):
-                    current_field = ""
+            if MEASURE_HEADING.match(text) and not current_field:
+                continue
+            if labelled := layout.field_label(text):
+                current_field, text = labelled
+                if current_field == layout.OWNER:
+                    fields[layout.OWNER] += layout.split_owners(text)
+                    continue
+            elif current_field == layout.OWNER:
+                owners = layout.owner_continuation(text)
+                fields[layout.OWNER] += owners or []
+                current_field = current_field if owners else ""
+                continue
             if current_field and text:
                 fields[current_field].append(text)
-        owners = tuple(owner for text in fields["owner"] for owner in re.split(r"[、,・\s]+", text) if owner)
+        missing = [layout.FIELD_NAMES[name] for name, values in fields.items() if not values]
+        if missing:
+            self._warn(content[0].page, f"the sheet of 取組{number} states no {'、'.join(missing)} that could be read")
         known = self.plan.initiatives.get(number)
         measure = self.ids.get("measure") or (known.measure if known else 0)
         self.plan.initiatives[number] = Initiative(
@@ -288,9 +316,9 @@ class _Segmenter:
             known.title if known else title,
             measure,
             known.goal if known else (self.ids.get("goal") or 0),
-            owners=owners,
-            content="\n".join(fields["content"]),
-            current_state="\n".join(fields["current"]),
-            target_state="\n".join(fields["target"]),
+            owners=tuple(fields[layout.OWNER]),
+            content="\n".join(fields[layout.CONTENT]),
+            current_state="\n".join(fields[layout.CURRENT]),
+            target_state="\n".join(fields[layout.TARGET]),
             has_sheet=True,
         )

@@ -9,12 +9,15 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from taito_dx.chat_models import PROVIDERS
 from taito_dx.embeddings import EMBEDDERS
 from taito_dx.errors import TaitoDxError
 from taito_dx.settings import Settings, env_names
+
+if TYPE_CHECKING:
+    from taito_dx.ingest.pipeline import IngestReport
 
 log = logging.getLogger("taito_dx")
 
@@ -160,8 +163,15 @@ def ensure_index(settings: Settings) -> None:
         from taito_dx.ingest.pipeline import run
 
         report = run(list(settings.corpus), settings, progress=_progress())
-        for error in report.errors:
-            print(f"error: {error}", file=sys.stderr)
+        _print_problems(report)
+
+
+def _print_problems(report: IngestReport) -> None:
+    """The files an ingest could not use, and the sheets it could not read, on stderr."""
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -170,8 +180,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     paths = args.paths or list(settings.corpus)
     report = run(paths, settings, progress=_progress(), rebuild=args.rebuild)
-    for error in report.errors:
-        print(f"error: {error}", file=sys.stderr)
+    _print_problems(report)
     if args.json:
         print(json.dumps(report.summary(), ensure_ascii=False))
     else:

@@ -58,13 +58,23 @@ class Document:
 
 @dataclass(frozen=True)
 class Indicator:
-    """An evaluation indicator (評価指標) with its current and target values."""
+    """An evaluation indicator (評価指標) with its current and target values.
+
+    `value` holds the one figure a source gives without saying which column (現況 or 目標) it is in;
+    `current` and `target` are then empty, since the source does not say.
+    """
 
     name: str
     current: str = ""
     target: str = ""
     current_label: str = ""
     target_label: str = ""
+    value: str = ""
+
+    @property
+    def column_stated(self) -> bool:
+        """False when the source gives a figure without its column."""
+        return not self.value
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,8 @@ class PlanRegistry:
         return self.evidence.get(_key(fact, number))
 
     def merge(self, other: PlanRegistry) -> None:
-        """Add another document's entities; a stated field wins over an empty one."""
+        """Add another document's entities; a stated field wins over an empty one, and of two stated the first
+        is kept, as its evidence is (`state`), so that a fact and the chunk cited for it come from one document."""
         for mine, theirs in ((self.goals, other.goals), (self.measures, other.measures),
                              (self.initiatives, other.initiatives)):
             for number, entity in theirs.items():
@@ -88,8 +89,8 @@ def _measure(data: dict[str, Any]) -> Measure:
 def _richer(old: Any, new: Any) -> Any:
     if old is None:
         return new
-    stated = {key: value for key, value in asdict(new).items() if value not in ("", (), [], None, False, 0)}
-    merged = {**asdict(old), **stated}
+    kept = {key: value for key, value in asdict(old).items() if value not in ("", (), [], None, False, 0)}
+    merged = {**asdict(new), **kept}
     if isinstance(old, Measure):
         return _measure(merged)
     if isinstance(old, Initiative):

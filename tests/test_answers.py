@@ -47,6 +47,31 @@ def test_indicator_comes_with_its_target_from_the_measure_page(assistant: Assist
     assert answer.citations[0].location == "第2章 > 目標2 > 施策9"
 
 
+def test_a_single_figure_is_given_with_its_column_said_to_be_unstated(assistant: Assistant) -> None:
+    """施策1 gives one figure under "現況(令和7年度) > 目標(令和10年度)": the answer does not call it the target."""
+    answer = assistant.ask("行政手続きのオンライン手続き比率の目標値はいくつですか？")
+
+    assert not answer.abstained
+    assert_cited_facts_occur(answer, "20%")
+    assert "記載されている値は20%の一つだけで、現況(令和7年度)と目標(令和10年度)のどちらの値かは資料に明記されていません" \
+        in answer.text
+    assert "目標(令和10年度): 20%" not in answer.text
+
+
+def test_a_single_figure_in_english_says_the_column_is_not_stated(assistant: Assistant) -> None:
+    answer = assistant.ask("What is the evaluation indicator for 施策9, and what figure is given for it?")
+
+    assert_cited_facts_occur(answer, "業務削減時間数", "9,300時間/年")
+    assert "the documents do not state whether it is the 現況(令和7年度) or the 目標(令和10年度) value" in answer.text
+
+
+def test_the_current_value_of_a_single_figure_is_not_stated(assistant: Assistant) -> None:
+    answer = assistant.ask("取組12の評価指標の現況値は？")
+
+    assert answer.abstained  # the plan does not say the one figure is the current value
+    assert "9,300時間/年" in answer.text and "どちらの値かは資料に明記されていません" in answer.text
+
+
 def test_parent_measure_and_goal_come_from_the_overview_table(assistant: Assistant) -> None:
     answer = assistant.ask("Under which measure is the 3D city model initiative?")
     assert_cited_facts_occur(answer, "まちづくりDXの推進")

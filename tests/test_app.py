@@ -295,7 +295,7 @@ def test_explorer_lists_every_initiative_with_owner_and_indicator(assistant) -> 
     assert [row[0] for row in rows] == [f"取組{n}" for n in range(1, 28)]
     twelve = rows[11]
     assert twelve == ["取組12", "アナログ規制の点検・見直し", "施策9 AI・デジタル技術による業務変革", "目標2",
-                      "情報政策課、総務課", "業務削減時間数 → 9,300時間/年"]
+                      "情報政策課、総務課", "業務削減時間数: 9,300時間/年"]  # one figure, its column not stated
     assert rows[2][4] == "—"  # no sheet, no owner: said, not guessed
 
 

@@ -63,6 +63,24 @@ def test_scale_corpus_is_plan_like_and_reproducible(tmp_path: Path) -> None:
     assert first.questions
 
 
+def test_scale_corpus_is_written_in_mixed_layouts_that_all_parse(tmp_path: Path) -> None:
+    """The benchmark's documents use the layout variants of the blind editions, not only the parser's favourite."""
+    corpus = write_corpus(tmp_path, target_bytes=120_000)
+    text = "".join(path.read_text(encoding="utf-8") for path in corpus.files)
+    for variant in ("【担当", "［", "担当課", "所管", "所管課", "担当部署", "担当部局", "関係課", "担当 ", "：", "／",
+                    "→", "現況(令和7年度)：", "評価指標\t現況", "【取組", "取組１", "施策１"):
+        assert variant in text, variant
+
+    sources = [_read(path, path.name) for path in corpus.files]
+
+    assert [warning for source in sources for warning in source.warnings] == []
+    initiatives = {n: i for source in sources for n, i in source.registry.initiatives.items()}
+    assert {n: i.owners for n, i in initiatives.items()} == corpus.owners
+    assert all(i.has_sheet and i.content and i.current_state and i.target_state for i in initiatives.values())
+    measures = [m for source in sources for m in source.registry.measures.values()]
+    assert all(m.indicators[0].current and m.indicators[0].target for m in measures)
+
+
 def test_table_names_every_figure_and_what_was_skipped() -> None:
     figures = {key: 1.0 for key, *_ in ROWS} | {"baseline_query_p95_ms": 2.0, "serve_rss_mb": None,
                                                "notes": {"serve": "skipped: no UI"}}

@@ -144,7 +144,7 @@ def test_registry_holds_the_plan_and_points_at_its_evidence(corpus_settings: Set
 
     assert (len(registry.goals), len(registry.measures), len(registry.initiatives)) == (3, 16, 27)
     assert registry.initiatives[12].owners == ("情報政策課", "総務課")
-    assert registry.measures[9].indicators[0].target == "9,300時間/年"
+    assert registry.measures[9].indicators[0].value == "9,300時間/年"
     sheet_id = registry.evidence["initiative:12:sheet"]
     assert sheet_id in generation.manifest()["chunk_ids"]
     assert next(c for c in generation.chunks() if c.id == sheet_id).location.endswith("取組12")
@@ -424,6 +424,50 @@ def test_cli_ingest_json_summary_and_exit_status(corpus: Path, tmp_path: Path) -
     assert (summary["embedded"], summary["documents"]) == (0, 2)
     assert "error: broken.pdf: the file is empty" in second.stderr.splitlines()
     assert "Traceback" not in second.stderr
+
+
+EDITIONS = Path(__file__).resolve().parent / "data" / "editions"
+# 取組23's sheet of the full edition with its field labels taken off: nothing in it reads as a sheet any more.
+UNLABELLED_23 = {"担当 人事課 情報政策課": "人事課と情報政策課が進める", "取組内容 ■ 全職員を対象とした": "全職員を対象とした",
+                 "現状 職員のICTスキル": "職員のICTスキル", "あるべき姿 全職員がデジタルツール": "全職員がデジタルツール"}
+
+
+@pytest.mark.slow
+def test_cli_ingest_lists_the_sheets_it_could_not_read(tmp_path: Path) -> None:
+    """A sheet made unreadable on purpose is reported by file and 取組, and still indexed as text."""
+    folder = tmp_path / "editions"
+    folder.mkdir()
+    text = (EDITIONS / "full-edition.txt").read_text(encoding="utf-8")
+    for labelled, bare in UNLABELLED_23.items():
+        assert labelled in text
+        text = text.replace(labelled, bare)
+    (folder / "full-edition.txt").write_text(text, encoding="utf-8")
+    shutil.copy(EDITIONS / "broken-sheet.txt", folder)
+    index = tmp_path / "index"
+
+    result = taito_dx("ingest", str(folder), "--index-dir", str(index), "--json")
+
+    assert result.returncode == 0, result.stderr  # warnings, not errors: every file is indexed
+    warnings = [
+        "broken-sheet.txt: the sheet of 取組14 (施策9) has no field label (担当、取組内容、現状、あるべき姿) "
+        "that could be read: indexed as text only",
+        "full-edition.txt: the sheet of 取組23 (施策14) has no field label (担当、取組内容、現状、あるべき姿) "
+        "that could be read: indexed as text only",
+    ]
+    assert json.loads(result.stdout)["warnings"] == warnings
+    assert [f"warning: {warning}" for warning in warnings] == [
+        line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    generation = IndexDir(index).current()
+    assert generation is not None
+    registry = PlanRegistry.load(generation.registry_file)
+    assert not registry.initiatives[23].has_sheet and registry.initiatives[23].owners == ()
+    assert sum(registry.initiatives[n].has_sheet for n in range(1, 28)) == 26
+    kept = [chunk for chunk in generation.chunks() if chunk.initiative in (14, 23) and chunk.kind == "section"]
+    assert {chunk.source for chunk in kept} == {"broken-sheet.txt", "full-edition.txt"}
+    assert any("職員のICTスキルに個人差がある" in chunk.text for chunk in kept)
+
+    plain = taito_dx("ingest", str(folder), "--index-dir", str(index))  # unchanged: still reported
+    assert plain.returncode == 0 and "warning: full-edition.txt: the sheet of 取組23" in plain.stderr
 
 
 @pytest.mark.slow

@@ -11,7 +11,8 @@ import pytest
 
 from taito_dx.ingest.load import load
 from taito_dx.ingest.normalize import normalize
-from taito_dx.ingest.structure import BREADCRUMB, ParsedPlan, parse
+from taito_dx.ingest.layout import BREADCRUMB
+from taito_dx.ingest.structure import ParsedPlan, parse
 from taito_dx.models import Indicator
 from taito_dx.settings import REPO_CORPUS
 
@@ -142,18 +143,20 @@ def test_initiative_1_sheet_fields(plan: ParsedPlan) -> None:
     assert "交付文書のオンライン化を検討" in sheet.target_state
 
 
-def test_measure_1_indicator_is_the_online_procedure_ratio(plan: ParsedPlan) -> None:
-    assert plan.measures[1].indicators == (
-        Indicator("行政手続きのオンライン手続き比率", "", "20%", "現況(令和7年度)", "目標(令和10年度)"),
-    )
+def test_measure_1_indicator_is_the_online_procedure_ratio_with_one_figure_in_no_stated_column(plan: ParsedPlan) -> None:
+    """One figure under "現況(令和7年度) > 目標(令和10年度)": the plan does not say which column it is in."""
+    (indicator,) = plan.measures[1].indicators
+
+    assert indicator == Indicator("行政手続きのオンライン手続き比率", "", "", "現況(令和7年度)", "目標(令和10年度)", value="20%")
+    assert not indicator.column_stated
 
 
 def test_measure_9_indicator_is_hours_of_work_saved(plan: ParsedPlan) -> None:
     (indicator,) = plan.measures[9].indicators
 
     assert indicator.name == "業務削減時間数"
-    assert indicator.target == "9,300時間/年"
-    assert indicator.current == ""  # the plan states no current value: none is made up
+    assert indicator.value == "9,300時間/年"
+    assert (indicator.current, indicator.target) == ("", "")  # neither column is stated: none is made up
     assert indicator.target_label == "目標(令和10年度)"
 
 

@@ -31,7 +31,8 @@ def explorer_rows(index: OpenGeneration, *, text: str = "", goal: int | None = N
             f"{measure_label} {measure.title}" if measure else measure_label,
             numbered(EntityKind.GOAL, initiative.goal),
             "、".join(initiative.owners) if initiative.owners else NOT_STATED,
-            "; ".join(f"{i.name}" + (f" → {i.target}" if i.target else "") for i in indicators) or NOT_STATED,
+            "; ".join(f"{i.name}" + (f" → {i.target}" if i.target else f": {i.value}" if i.value else "")
+                      for i in indicators) or NOT_STATED,
         ]
         if needle and not any(needle in _fold(cell) for cell in row):
             continue

@@ -29,7 +29,7 @@ from taito_dx.index.vectors import PartVectors
 
 KEEP_GENERATIONS = 2
 # The generation layout this code writes and reads (recorded in each manifest as "version").
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3  # 3: an indicator figure in no stated column is its `value`
 
 
 @dataclass(frozen=True)
