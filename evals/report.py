@@ -11,7 +11,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 HEADLINE = ("hit_at_1", "hit_at_5", "mrr", "answer_accuracy", "abstention_accuracy", "false_abstention_rate",
-            "latency_p50_ms", "latency_p95_ms")
+            "most_suggested_share", "latency_p50_ms", "latency_p95_ms")
 HISTORY = "history.jsonl"
 
 
