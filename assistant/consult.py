@@ -9,6 +9,7 @@ and the shared words. When no 取組 fits well enough, the consultation says the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from taito_dx.assistant.citations import cite
 from taito_dx.assistant.phrases import phrase
@@ -16,6 +17,7 @@ from taito_dx.assistant.profiles import Fit, InitiativeProfiles, LineKind, Profi
 from taito_dx.assistant.search import PlanSearch
 from taito_dx.embeddings import RANKING_MODEL, load_embeddings
 from taito_dx.index.reader import OpenGeneration
+from taito_dx.index.text_vectors import TextVectorCache
 from taito_dx.models import Answer, Citation, EntityKind, Goal, Indicator, Initiative, Measure
 from taito_dx.plan_names import initiative_name, measure_name, numbered, plan_path
 from taito_dx.registry import Fact
@@ -54,7 +56,7 @@ class Reason:
     def line_text(self, lang: str) -> str:
         """The reason as one line of text: its kind, the matched line, the shared words."""
         words = phrase(lang, "consult_words", words="、".join(self.terms)) if self.terms else ""
-        return f"{phrase(lang, 'consult_why')} {self.kind_shown(lang)}: 「{self.line.text}」{words}"
+        return f"{phrase(lang, 'consult_why')} [{self.kind_shown(lang)}]: 「{self.line.text}」{words}"
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,22 @@ class Consultation:
             lines += ["  " + reason.line_text(self.language) for reason in suggestion.reasons]
         return "\n".join(lines)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The consultation for machines: each suggestion with its reasons, and the numbered citations."""
+        return {
+            "problem": self.problem,
+            "abstained": self.abstained,
+            "text": self.text,
+            "suggestions": [{
+                "initiative": s.initiative.number, "title": s.initiative.title, "location": s.location,
+                "owners": list(s.owners), "score": round(s.score, 4), "citations": self.citation_numbers(s),
+                "reasons": [{"kind": r.line.kind.value, "from_guide": r.from_guide, "line": r.line.text,
+                             "words": list(r.terms), "source": r.citation.source, "location": r.citation.location}
+                            for r in s.reasons],
+            } for s in self.suggestions],
+            "citations": [c.to_dict() for c in self.citations],
+        }
+
     def to_answer(self) -> Answer:
         """The consultation as an `Answer`, for records and logs that take answers."""
         return Answer(text=self.text, citations=self.citations, abstained=self.abstained)
@@ -145,7 +163,7 @@ def consult(search: PlanSearch, problem: str, *, limit: int = LIMIT) -> Consulta
     """
     intent = search.analyse(problem)
     profiles = search.derived(PROFILES, lambda index: InitiativeProfiles.build(
-        index, load_embeddings(RANKING_MODEL), search.tokenizer))
+        index, load_embeddings(RANKING_MODEL), search.tokenizer, TextVectorCache(search.settings.index_dir, RANKING_MODEL)))
     index = search.view.current()
     fits = sorted(profiles.fits(intent.text, set(search.tokenizer(intent.text))), key=fit_score, reverse=True)
     if not fits or fit_score(fits[0]) < MIN_FIT:

@@ -153,6 +153,7 @@ PHRASES: dict[str, dict[str, str]] = {
                          "en": "not stated in the plan (its sheet is not in the documents)"},
     "ui_consult_indicator": {"ja": "評価指標（施策）", "en": "Indicator (measure)"},
     "ui_consult_cited": {"ja": "出典", "en": "Sources"},
+    "ui_consult_why": {"ja": "理由", "en": "Why"},
 }
 
 

@@ -18,7 +18,9 @@ from enum import StrEnum
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from taito_dx.embedders import ReusingEmbeddings
 from taito_dx.index.keyword import JapaneseTokenizer
+from taito_dx.index.text_vectors import TextVectorCache
 from taito_dx.index.reader import OpenGeneration
 from taito_dx.models import Chunk, GuideEntry, Initiative
 from taito_dx.registry import Fact
@@ -77,10 +79,18 @@ class InitiativeProfiles:
     weights: dict[str, float]  # per word, how rare it is among the profiles
 
     @classmethod
-    def build(cls, index: OpenGeneration, encoder: Embeddings, tokenizer: JapaneseTokenizer) -> InitiativeProfiles:
+    def build(cls, index: OpenGeneration, encoder: Embeddings, tokenizer: JapaneseTokenizer,
+              cache: TextVectorCache | None = None) -> InitiativeProfiles:
+        """The profiles of `index`'s 取組; lines `cache` holds are not embedded again, new ones are added to it."""
         lines = tuple(line for initiative in sorted(index.registry.initiatives.values(), key=lambda i: i.number)
                       for line in profile_lines(index, initiative))
-        vectors = np.array(encoder.embed_documents([line.text for line in lines]), dtype=np.float32)
+        texts = list(dict.fromkeys(line.text for line in lines))  # a 施策's lines serve each of its 取組
+        known = cache.load() if cache is not None else {}
+        reusing = ReusingEmbeddings(lambda: encoder, known)
+        embedded = dict(zip(texts, reusing.embed_documents(texts)))
+        if cache is not None and reusing.embedded:
+            cache.save({text: np.asarray(vector, dtype=np.float32) for text, vector in embedded.items()})
+        vectors = np.array([embedded[line.text] for line in lines], dtype=np.float32)
         tokens: dict[int, set[str]] = {}
         for line in lines:
             tokens.setdefault(line.initiative, set()).update(tokenizer(line.text))

