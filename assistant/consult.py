@@ -2,7 +2,7 @@
 
 Every 取組 is ranked by how well its profile (`profiles`: everything the plan says about it, and the
 guide lines that name it) fits the problem: its best line's similarity under the ranking model, plus the
-rare words the problem shares with the profile. Each suggestion says why: the line that matched, its kind,
+rare words the problem shares with that line. Each suggestion says why: the line that matched, its kind,
 and the shared words. When no 取組 fits well enough, the consultation says the plan has nothing for it.
 """
 
@@ -23,13 +23,10 @@ from taito_dx.plan_names import initiative_name, measure_name, numbered, plan_pa
 from taito_dx.registry import Fact
 
 PROFILES = "consultation-profiles"  # the key of the 取組 profiles PlanSearch keeps per index generation
-# Each word the problem shares with a 取組's profile counts this much per unit of rarity (log of profiles over
-# profiles using it) beside the best line's cosine (e5 cosines of a problem to the plan's lines lie within
-# ~0.80-0.93); out-of-scope problems share few rare words. Below MIN_FIT no 取組 addresses the problem. Both
-# chosen on the dev work problems (evals/consultations.jsonl, 59): 0.01 and 0.92 declined 10 of 13 out-of-scope
-# problems and 1 of 46 in-scope; a higher floor declined more in-scope ones, a rarity share (not a sum) many more.
-EVIDENCE_WEIGHT = 0.01
-MIN_FIT = 0.92
+# Below this fit no 取組 addresses the problem (a fit is a profile line's cosine plus its shared rare words:
+# profiles.EVIDENCE_WEIGHT). Chosen on the dev work problems (evals/consultations.jsonl, 59): 0.94 declined 11
+# of 13 out-of-scope problems and none of the 46 in-scope ones; 0.95 declined in-scope ones.
+MIN_FIT = 0.94
 # A 取組 within this of the best one's fit is suggested too, up to LIMIT (dev work problems).
 MARGIN = 0.02
 LIMIT = 5
@@ -165,17 +162,12 @@ def consult(search: PlanSearch, problem: str, *, limit: int = LIMIT) -> Consulta
     profiles = search.derived(PROFILES, lambda index: InitiativeProfiles.build(
         index, load_embeddings(RANKING_MODEL), search.tokenizer, TextVectorCache(search.settings.index_dir, RANKING_MODEL)))
     index = search.view.current()
-    fits = sorted(profiles.fits(intent.text, set(search.tokenizer(intent.text))), key=fit_score, reverse=True)
-    if not fits or fit_score(fits[0]) < MIN_FIT:
+    fits = profiles.fits(intent.text, set(search.tokenizer(intent.text)))
+    if not fits or fits[0].score < MIN_FIT:
         return Consultation(intent.text, intent.language, ())
-    best = fit_score(fits[0])
-    suggestions = tuple(_suggestion(index, fit) for fit in fits[:limit] if fit_score(fit) >= best - MARGIN)
+    best = fits[0].score
+    suggestions = tuple(_suggestion(index, fit) for fit in fits[:limit] if fit.score >= best - MARGIN)
     return Consultation(intent.text, intent.language, suggestions)
-
-
-def fit_score(fit: Fit) -> float:
-    """How well a 取組 fits: its best line's similarity, plus the rare words the problem shares with its profile."""
-    return fit.similarity + EVIDENCE_WEIGHT * fit.evidence
 
 
 def _suggestion(index: OpenGeneration, fit: Fit) -> Suggestion:
@@ -193,7 +185,7 @@ def _suggestion(index: OpenGeneration, fit: Fit) -> Suggestion:
         initiative=initiative,
         measure=registry.measures.get(initiative.measure),
         goal=registry.goals.get(initiative.goal),
-        score=fit_score(fit),
+        score=fit.score,
         citations=tuple(unique),
         reasons=tuple(reasons),
     )

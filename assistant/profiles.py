@@ -2,9 +2,9 @@
 
 A 取組's profile is its title, its 施策's title, description and indicators, its sheet's fields where the
 plan has a sheet, and the lines of every guide entry that names it. Each line is embedded once per index
-generation by the ranking model (multilingual-e5-small: on the dev work problems it put the right 取組 first
-for 0.90 with the guide, USE v3 for 0.39 on bare titles); a problem then fits a 取組 as well as its best
-line does. The best line, not a sum: a 取組 with more text gets more chances, never more score.
+generation by the ranking model (multilingual-e5-small); a line scores its cosine to the problem plus the rare
+words they share, and a problem fits a 取組 as well as its best line does. The best line, not a sum: a 取組
+with more text gets more chances, never more score.
 """
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ from taito_dx.registry import Fact
 TERM = re.compile(r"[\u3400-\u9fff\u30a0-\u30ff々ー]{2,}|[A-Z]{2,}|[A-Za-z][a-z\-]{3,}")
 MIN_TERM = 2
 FIELD_BREAK = re.compile(r"\n|(?<=。)|■")
+# A line's score is its cosine to the problem plus this much per unit of rarity (log of profiles over profiles
+# using the word) of each word the two share; e5 cosines of a problem to the plan's lines lie within ~0.80-0.93.
+# Chosen on the dev work problems (evals/consultations.jsonl) with consult.MIN_FIT: the words counted per line
+# (0.02) declined more out-of-scope problems and fewer in-scope ones than words counted over a whole profile
+# (0.01), which a 取組 with more text has more of.
+EVIDENCE_WEIGHT = 0.02
 
 
 class LineKind(StrEnum):
@@ -57,15 +63,14 @@ class ProfileLine:
 
 @dataclass(frozen=True)
 class Fit:
-    """How well a problem fits one 取組: its best line's similarity, and the words they share."""
+    """How well a problem fits one 取組: its best line, that line's score, and the words they share."""
 
     initiative: int
-    similarity: float
+    score: float  # the best line's: cosine plus EVIDENCE_WEIGHT × the rarity of the words it shares
     line: ProfileLine
     terms: tuple[str, ...]  # words of the best line that the problem uses (shown highlighted)
     plan_line: ProfileLine  # the best line of the plan's own (the best line itself unless it is a guide's)
     plan_terms: tuple[str, ...]
-    evidence: float  # the rarity-weighted words the problem shares with the whole profile
 
 
 @dataclass(frozen=True)
@@ -75,8 +80,8 @@ class InitiativeProfiles:
     encoder: Embeddings  # the ranking model the lines were embedded with; a problem is embedded with it too
     lines: tuple[ProfileLine, ...]
     vectors: np.ndarray
-    tokens: dict[int, frozenset[str]]  # per 取組, the words of its whole profile
-    weights: dict[str, float]  # per word, how rare it is among the profiles
+    tokens: tuple[frozenset[str], ...]  # per line, its words
+    weights: dict[str, float]  # per word, how rare it is among the 取組 profiles
 
     @classmethod
     def build(cls, index: OpenGeneration, encoder: Embeddings, tokenizer: JapaneseTokenizer,
@@ -91,31 +96,31 @@ class InitiativeProfiles:
         if cache is not None and reusing.embedded:
             cache.save({text: np.asarray(vector, dtype=np.float32) for text, vector in embedded.items()})
         vectors = np.array([embedded[line.text] for line in lines], dtype=np.float32)
-        tokens: dict[int, set[str]] = {}
-        for line in lines:
-            tokens.setdefault(line.initiative, set()).update(tokenizer(line.text))
-        df = Counter(token for words in tokens.values() for token in words)
-        count = len(tokens)
-        return cls(encoder=encoder, lines=lines, vectors=vectors.reshape(len(lines), -1),
-                   tokens={number: frozenset(words) for number, words in tokens.items()},
-                   weights={token: math.log((count + 1) / n) for token, n in df.items()})
+        tokens = tuple(frozenset(tokenizer(line.text)) for line in lines)
+        profiles: dict[int, set[str]] = {}
+        for line, words in zip(lines, tokens):
+            profiles.setdefault(line.initiative, set()).update(words)
+        df = Counter(token for words in profiles.values() for token in words)
+        return cls(encoder=encoder, lines=lines, vectors=vectors.reshape(len(lines), -1), tokens=tokens,
+                   weights={token: math.log((len(profiles) + 1) / n) for token, n in df.items()})
 
     def fits(self, problem: str, problem_tokens: set[str]) -> list[Fit]:
         """Every 取組's fit to the problem, best first."""
         if not self.lines:
             return []
         similarities = self.vectors @ np.asarray(self.encoder.embed_query(problem), dtype=np.float32)
+        scores = [float(similarity) + EVIDENCE_WEIGHT * sum(self.weights[t] for t in problem_tokens & words)
+                  for similarity, words in zip(similarities, self.tokens)]
         best: dict[int, int] = {}
         best_plan: dict[int, int] = {}
         for row, line in enumerate(self.lines):
             for kept in (best, best_plan) if line.kind != LineKind.GUIDE else (best,):
-                if line.initiative not in kept or similarities[row] > similarities[kept[line.initiative]]:
+                if line.initiative not in kept or scores[row] > scores[kept[line.initiative]]:
                     kept[line.initiative] = row
-        fits = [Fit(number, float(similarities[row]), self.lines[row], shared_terms(problem, self.lines[row].text),
-                    self.lines[best_plan[number]], shared_terms(problem, self.lines[best_plan[number]].text),
-                    sum(self.weights[t] for t in problem_tokens & self.tokens[number]))
+        fits = [Fit(number, scores[row], self.lines[row], shared_terms(problem, self.lines[row].text),
+                    self.lines[best_plan[number]], shared_terms(problem, self.lines[best_plan[number]].text))
                 for number, row in best.items()]
-        return sorted(fits, key=lambda fit: -fit.similarity)
+        return sorted(fits, key=lambda fit: -fit.score)
 
 
 def profile_lines(index: OpenGeneration, initiative: Initiative) -> list[ProfileLine]:
