@@ -48,6 +48,8 @@ def side_by_side(totals: dict[str, dict[str, float]], baselines: dict[str, dict[
     rows = [f"{'metric':24}" + "".join(f"{title:>{width}}" for title, _, _ in columns)]
     rows.append("-" * len(rows[0]))
     for key in HEADLINE:
+        if not any(key in values for _, values, _ in columns):  # a consultation's total, say, for questions
+            continue
         row = f"{key:24}"
         for _, values, signed in columns:
             if key not in values:
