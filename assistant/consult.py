@@ -1,41 +1,58 @@
 """BPR consultation (BPR相談会): from a described work problem to the plan's initiatives that address it.
 
-The problem is retrieved against the index like a question; each retrieved passage votes for
-the 取組 it is about (a sheet for its own 取組, a 施策's page or table row for that 施策's 取組),
-and the 取組 titles' similarity to the problem orders them. Owners, indicators and citations come
-from the plan registry and the chunks that state them; nothing is matched against a word list.
+Every 取組 is ranked by how well its profile (`profiles`: everything the plan says about it, and the
+guide lines that name it) fits the problem: its best line's similarity under the index's embedder, plus the
+rare words the problem shares with that line. Each suggestion says why: the line that matched, its kind,
+and the shared words. When no 取組 fits well enough, the consultation says the plan has nothing for it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import numpy as np
+from typing import Any
 
 from taito_dx.assistant.citations import cite
-from taito_dx.assistant.entities import EntityCatalogue
 from taito_dx.assistant.phrases import phrase
+from taito_dx.assistant.profiles import Fit, InitiativeProfiles, LineKind, ProfileLine
 from taito_dx.assistant.search import PlanSearch
 from taito_dx.index.reader import OpenGeneration
-from taito_dx.models import Answer, Chunk, Citation, EntityKind, Goal, Indicator, Initiative, Measure, ScoredChunk
+from taito_dx.models import Answer, Citation, EntityKind, Goal, Indicator, Initiative, Measure
 from taito_dx.plan_names import initiative_name, measure_name, numbered, plan_path
 from taito_dx.registry import Fact
 
-# A passage about a whole 施策 counts this much for each of its 取組 (a sheet counts fully for its own).
-MEASURE_SHARE = 0.6
-# Weight of the 取組 title's cosine similarity to the problem (~0.1-0.5). Fused retrieval scores are ~0.015-0.05,
-# and most 取組 have no text but their title: weighed less, the two 取組 with sheets won nearly every problem
-# (hit@1 on evals/consultations.jsonl 0.20 at 0.05, 0.43 at 0.2; best also on 13 problems written as a check).
-TITLE_WEIGHT = 0.2
-# Below both, nothing retrieved is about the problem: say so instead of guessing. (Off-topic problems meet the
-# chunk vectors, means of sentence vectors, at up to ~0.21; work problems of the plan's at ~0.29 and more.)
-MIN_DENSE = 0.25
-MIN_KEYWORD = 0.5
-# Passages read per consultation, and 取組 suggested at most.
-PASSAGES = 10
+PROFILES = "consultation-profiles"  # the key of the 取組 profiles PlanSearch keeps per index generation
+# Below this fit no 取組 addresses the problem (a fit is a profile line's cosine plus its shared rare words:
+# profiles.EVIDENCE_WEIGHT). A 取組 within MARGIN of the best one's fit is suggested too, up to LIMIT. Chosen on
+# the dev work problems (evals/consultations.jsonl, 67): 0.55 declined 15 of 16 out-of-scope problems and 3 of
+# 51 in-scope ones; 0.5 kept 6 out-of-scope ones, 0.6 declined 4 in-scope ones; MARGIN 0.03-0.1 ranked the same.
+MIN_FIT = 0.55
+MARGIN = 0.06
 LIMIT = 5
-# A suggestion must reach this share of the best one's score.
-RELATIVE_FLOOR = 0.4
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a 取組 was suggested: a line of its profile that matched the problem, and the words they share."""
+
+    line: ProfileLine
+    terms: tuple[str, ...]
+    citation: Citation
+
+    @property
+    def from_guide(self) -> bool:
+        return self.line.kind == LineKind.GUIDE
+
+    def kind_shown(self, lang: str) -> str:
+        """"取組内容（語の一致）", "guide (close in meaning)": where the line is from and how it matched."""
+        how = phrase(lang, "consult_match_words" if self.terms else "consult_match_meaning")
+        return f"{phrase(lang, 'consult_kind_' + self.line.kind.value)}（{how}）" if lang == "ja" else \
+            f"{phrase(lang, 'consult_kind_' + self.line.kind.value)} ({how})"
+
+    def line_text(self, lang: str) -> str:
+        """The reason as one line of text: its kind, the matched line, the shared words."""
+        words = phrase(lang, "consult_words", words="、".join(self.terms)) if self.terms else ""
+        return f"{phrase(lang, 'consult_why')} [{self.kind_shown(lang)}]: 「{self.line.text}」{words}"
+
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -46,6 +63,7 @@ class Suggestion:
     goal: Goal | None
     score: float
     citations: tuple[Citation, ...]
+    reasons: tuple[Reason, ...] = ()
 
     @property
     def owners(self) -> tuple[str, ...]:
@@ -82,7 +100,6 @@ class Consultation:
     problem: str
     language: str
     suggestions: tuple[Suggestion, ...]
-    passages: tuple[ScoredChunk, ...] = ()
 
     @property
     def abstained(self) -> bool:
@@ -109,71 +126,53 @@ class Consultation:
         lines = [phrase(self.language, "consult_header")]
         for suggestion in self.suggestions:
             lines.append("- " + suggestion.line(self.language, self.citation_numbers(suggestion)))
+            lines += ["  " + reason.line_text(self.language) for reason in suggestion.reasons]
         return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The consultation for machines: each suggestion with its reasons, and the numbered citations."""
+        return {
+            "problem": self.problem,
+            "abstained": self.abstained,
+            "text": self.text,
+            "suggestions": [{
+                "initiative": s.initiative.number, "title": s.initiative.title, "location": s.location,
+                "owners": list(s.owners), "score": round(s.score, 4), "citations": self.citation_numbers(s),
+                "reasons": [{"kind": r.line.kind.value, "from_guide": r.from_guide, "line": r.line.text,
+                             "words": list(r.terms), "source": r.citation.source, "location": r.citation.location}
+                            for r in s.reasons],
+            } for s in self.suggestions],
+            "citations": [c.to_dict() for c in self.citations],
+        }
 
     def to_answer(self) -> Answer:
         """The consultation as an `Answer`, for records and logs that take answers."""
-        return Answer(text=self.text, citations=self.citations, abstained=self.abstained, sources=self.passages)
+        return Answer(text=self.text, citations=self.citations, abstained=self.abstained)
 
 
 def consult(search: PlanSearch, problem: str, *, limit: int = LIMIT) -> Consultation:
-    """The plan's 取組 that address `problem` (a described work problem), best first, with citations.
+    """The plan's 取組 that address `problem` (a described work problem), best first, each with why and citations.
 
     Raises `QuestionError` for an empty or over-long description, like `Assistant.ask`.
     """
     intent = search.analyse(problem)
-    # A problem description names no entity; only 取組 it names or quotes are linked.
-    found = search.search(intent, asks_entity=False, k=max(PASSAGES, search.settings.top_k))
-    index, links, retrieval, query_vector = found.index, found.links, found.retrieval, found.query_vector
-    passages = tuple(retrieval.chunks)
-    if not links.any_explicit() and retrieval.best_dense < MIN_DENSE and retrieval.best_keyword < MIN_KEYWORD:
-        return Consultation(intent.text, intent.language, (), passages)
-    support, via = _votes(passages, index)
-    if not support:
-        return Consultation(intent.text, intent.language, (), passages)
-    similarity = _title_similarity(found.catalogue, query_vector)
-    scored = sorted(((support[n] + TITLE_WEIGHT * max(similarity.get(n, 0.0), 0.0), n) for n in support), reverse=True)
-    best = scored[0][0]
-    suggestions = tuple(
-        _suggestion(index, number, score, via[number])
-        for score, number in scored[:limit]
-        if score >= RELATIVE_FLOOR * best
-    )
-    return Consultation(intent.text, intent.language, suggestions, passages)
+    profiles = search.derived(PROFILES, lambda index: InitiativeProfiles.build(index, search.embedder, search.tokenizer))
+    index = search.view.current()
+    fits = profiles.fits(intent.text, set(search.tokenizer(intent.text)))
+    if not fits or fits[0].score < MIN_FIT:
+        return Consultation(intent.text, intent.language, ())
+    best = fits[0].score
+    suggestions = tuple(_suggestion(index, fit) for fit in fits[:limit] if fit.score >= best - MARGIN)
+    return Consultation(intent.text, intent.language, suggestions)
 
 
-def _votes(passages: tuple[ScoredChunk, ...], index: OpenGeneration) -> tuple[dict[int, float], dict[int, Chunk]]:
-    """Each 取組's support from the retrieved passages, and the passage that gave it most."""
+def _suggestion(index: OpenGeneration, fit: Fit) -> Suggestion:
     registry = index.registry
-    support: dict[int, float] = {}
-    via: dict[int, tuple[float, Chunk]] = {}
-    for scored in passages:
-        chunk = scored.chunk
-        if chunk.initiative is not None and chunk.initiative in registry.initiatives:
-            votes = {chunk.initiative: scored.score}
-        elif chunk.measure is not None:
-            votes = {i.number: scored.score * MEASURE_SHARE for i in registry.initiatives_of(chunk.measure)}
-        else:
-            continue
-        for number, vote in votes.items():
-            support[number] = support.get(number, 0.0) + vote
-            if number not in via or vote > via[number][0]:
-                via[number] = (vote, chunk)
-    return support, {number: chunk for number, (_, chunk) in via.items()}
-
-
-def _title_similarity(catalogue: EntityCatalogue, query_vector: np.ndarray) -> dict[int, float]:
-    rows = catalogue.rows(EntityKind.INITIATIVE)
-    if not rows:
-        return {}
-    scores = catalogue.vectors[rows] @ query_vector
-    return {catalogue.labels[row].ref.number: float(score) for row, score in zip(rows, scores)}
-
-
-def _suggestion(index: OpenGeneration, number: int, score: float, passage: Chunk) -> Suggestion:
-    registry = index.registry
-    initiative = registry.initiatives[number]
-    citations = [c for c in (initiative_citation(index, initiative), cite(passage)) if c is not None]
+    initiative = registry.initiatives[fit.initiative]
+    reasons = [_reason(fit.line, fit.terms)]
+    if fit.line.kind == LineKind.GUIDE:  # the guide links the problem to the 取組: show what the plan says of it
+        reasons.append(_reason(fit.plan_line, fit.plan_terms))
+    citations = [c for c in (initiative_citation(index, initiative), reasons[0].citation) if c is not None]
     unique: list[Citation] = []
     for citation in citations:
         if all(citation.chunk_id != kept.chunk_id for kept in unique):
@@ -182,9 +181,23 @@ def _suggestion(index: OpenGeneration, number: int, score: float, passage: Chunk
         initiative=initiative,
         measure=registry.measures.get(initiative.measure),
         goal=registry.goals.get(initiative.goal),
-        score=score,
+        score=fit.score,
         citations=tuple(unique),
+        reasons=tuple(reasons),
     )
+
+
+def _reason(line: ProfileLine, terms: tuple[str, ...]) -> Reason:
+    """The reason a line gives, cited where it is written: the guide entry, or the plan chunk (line highlighted)."""
+    if line.guide is not None:
+        entry = line.guide
+        citation = Citation(source=entry.source, location=entry.location, text=entry.text,
+                            chunk_id=f"guide:{entry.source}:{entry.location}", highlights=(line.text,))
+    else:
+        chunk = line.chunk
+        assert chunk is not None, "a plan line comes with the chunk that states it"
+        citation = cite(chunk, line.text) or cite(chunk, *terms) or cite(chunk)  # type: ignore[assignment]
+    return Reason(line, terms, citation)
 
 
 def initiative_citation(index: OpenGeneration, initiative: Initiative) -> Citation | None:

@@ -142,6 +142,18 @@ PHRASES: dict[str, dict[str, str]] = {
         "ja": "計画には記載がありません。この課題に対応する取組は計画に見当たりません。",
         "en": "The plan does not say: it names no initiative for this problem.",
     },
+    "consult_why": {"ja": "理由", "en": "why"},
+    "consult_words": {"ja": "（一致した語: {words}）", "en": " (shared words: {words})"},
+    "consult_match_words": {"ja": "語の一致", "en": "shared words"},
+    "consult_match_meaning": {"ja": "意味の近さ", "en": "close in meaning"},
+    "consult_kind_title": {"ja": "取組名", "en": "initiative title"},
+    "consult_kind_measure": {"ja": "施策名", "en": "measure title"},
+    "consult_kind_measure_description": {"ja": "施策の説明", "en": "measure description"},
+    "consult_kind_indicator": {"ja": "評価指標", "en": "indicator"},
+    "consult_kind_content": {"ja": "取組内容", "en": "initiative content (取組内容)"},
+    "consult_kind_current_state": {"ja": "現状", "en": "current state (現状)"},
+    "consult_kind_target_state": {"ja": "あるべき姿", "en": "target state (あるべき姿)"},
+    "consult_kind_guide": {"ja": "活用ガイド（計画外の参考資料）", "en": "the DX tools guide (not the plan)"},
     "consult_owners": {"ja": "担当: {owners}", "en": "owner: {owners}"},
     "consult_no_owner": {"ja": "担当: 計画に記載なし", "en": "owner: not stated in the plan"},
     "too_long": {
@@ -172,6 +184,7 @@ PHRASES: dict[str, dict[str, str]] = {
                          "en": "not stated in the plan (its sheet is not in the documents)"},
     "ui_consult_indicator": {"ja": "評価指標（施策）", "en": "Indicator (measure)"},
     "ui_consult_cited": {"ja": "出典", "en": "Sources"},
+    "ui_consult_why": {"ja": "理由", "en": "Why"},
 }
 
 

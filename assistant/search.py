@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -24,6 +24,9 @@ from taito_dx.index.keyword import JapaneseTokenizer
 from taito_dx.index.reader import IndexView, OpenGeneration
 from taito_dx.models import EntityRef
 from taito_dx.settings import Settings
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class PlanSearch:
         self.view = IndexView(settings)
         self.retriever = HybridRetriever(self.tokenizer)
         self._catalogue: tuple[str, EntityCatalogue] | None = None
+        self._derived: dict[str, tuple[str, Any]] = {}
         self._lock = threading.Lock()
 
     def current(self) -> tuple[OpenGeneration, EntityCatalogue]:
@@ -61,6 +65,19 @@ class PlanSearch:
                     cached = (index.generation.name, EntityCatalogue.build(index, self.embedder, self.tokenizer))
                     self._catalogue = cached
         return index, cached[1]
+
+    def derived(self, name: str, build: Callable[[OpenGeneration], T]) -> T:
+        """What `build` makes from the open generation (a consultation's 取組 profiles, say), made once per
+        generation and kept under `name`, like the entity catalogue."""
+        index = self.view.current()
+        cached = self._derived.get(name)
+        if cached is None or cached[0] != index.generation.name:
+            with self._lock:
+                cached = self._derived.get(name)
+                if cached is None or cached[0] != index.generation.name:
+                    cached = (index.generation.name, build(index))
+                    self._derived[name] = cached
+        return cached[1]
 
     def analyse(self, question: str) -> Intent:
         """The analysed question; raises `QuestionError` for an empty or over-long one."""

@@ -11,7 +11,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 HEADLINE = ("hit_at_1", "hit_at_5", "mrr", "answer_accuracy", "abstention_accuracy", "false_abstention_rate",
-            "english_accuracy", "latency_p50_ms", "latency_p95_ms")
+            "english_accuracy", "most_suggested_share", "latency_p50_ms", "latency_p95_ms")
 HISTORY = "history.jsonl"
 
 
@@ -48,6 +48,8 @@ def side_by_side(totals: dict[str, dict[str, float]], baselines: dict[str, dict[
     rows = [f"{'metric':24}" + "".join(f"{title:>{width}}" for title, _, _ in columns)]
     rows.append("-" * len(rows[0]))
     for key in HEADLINE:
+        if not any(key in values for _, values, _ in columns):  # a consultation's total, say, for questions
+            continue
         row = f"{key:24}"
         for _, values, signed in columns:
             if key not in values:

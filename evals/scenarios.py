@@ -1,7 +1,7 @@
 """The benchmark's scenarios, each run in temporary directories (the user's index is never touched):
 
 1. `shipped_corpus`: model load, ingest of the shipped corpus, an unchanged re-ingest, then `Assistant.ask` and
-   the plain pipeline on the eval questions, warm;
+   the plain pipeline on the eval questions, warm, and a consultation on each dev work problem, warm;
 2. `scale`: ingest of a generated plan-like corpus about 100× the plan (×5 with `--quick`) and queries on it;
 3. `serve`: `taito-dx serve` on the first index as a subprocess: time to the first HTTP 200, then its
    resident memory after questions asked through `gradio_client`.
@@ -30,6 +30,7 @@ from taito_dx.evals.harness import (
     timed_interleaved,
     tree_rss_kb,
 )
+from taito_dx.evals.questions import load_questions
 from taito_dx.settings import Settings
 
 Log = Callable[[str], None]
@@ -91,6 +92,18 @@ def shipped_corpus(settings: Settings, work: Path, sizes: Sizes, questions: list
         figures["query_p95_ms"] / figures["baseline_same_embedder_query_p95_ms"], 3)
     figures["questions"] = len(timed)
     figures["query_samples"] = len(ours)
+
+    log("consulting on the dev work problems")
+    from taito_dx.assistant.consult import consult
+    from taito_dx.evals.questions import CONSULTATION_SPLITS
+
+    problems = [q.question for q in load_questions(CONSULTATION_SPLITS["dev"])][:sizes.questions]
+    started = time.perf_counter()
+    consult(assistant.search, problems[0])  # loads the ranking model and embeds the 取組 profiles
+    figures["consult_open_seconds"] = seconds(started)
+    _, consultations, _ = timed_interleaved(problems, lambda problem: consult(assistant.search, problem), [],
+                                            sizes.repeats)
+    figures.update(percentiles("consult", consultations))
     return figures, embedder, plan
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -156,8 +156,19 @@ def score_consultations(questions: list[Question], consult: Callable[[str], Cons
         latency = (time.perf_counter() - started) * 1000
         result = score_question(question, consultation.to_answer(), latency, k)
         result["hit_rank"] = suggestion_rank(question, consultation)
+        result["suggested"] = [suggestion.initiative.number for suggestion in consultation.suggestions]
         results.append(result)
-    return Scored(results, totals(results, questions, k))
+    return Scored(results, {**totals(results, questions, k), "most_suggested_share": most_suggested_share(results)})
+
+
+def most_suggested_share(results: list[dict[str, Any]]) -> float:
+    """The share of the answered consultations that suggest the 取組 suggested most often (one winning by the
+    amount of text it has, not by fit, shows here)."""
+    answered = [result["suggested"] for result in results if result["suggested"]]
+    if not answered:
+        return 0.0
+    counts = Counter(number for suggested in answered for number in set(suggested))
+    return round(counts.most_common(1)[0][1] / len(answered), 4)
 
 
 def suggestion_rank(question: Question, consultation: Consultation) -> int | None:

@@ -15,6 +15,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from taito_dx.ingest.chunk import chunk_document
+from taito_dx.ingest.guide import parse_guide
 from taito_dx.ingest.load import load
 from taito_dx.ingest.normalize import normalize
 from taito_dx.ingest.structure import parse
@@ -23,7 +24,7 @@ from taito_dx.embeddings import load_embeddings, model_id
 from taito_dx.errors import IngestError, StoreError, TaitoDxError
 from taito_dx.index.directory import LAYOUT_VERSION, Generation, IndexDir, remove_generation
 from taito_dx.index.keyword import JapaneseTokenizer, KeywordIndex
-from taito_dx.models import Chunk
+from taito_dx.models import Chunk, GuideEntry
 from taito_dx.registry import PlanRegistry
 from taito_dx.settings import Settings
 from taito_dx.index.store import VectorStore, chroma_client, drop_collection
@@ -61,6 +62,7 @@ class _Source:
     chunks: list[Chunk]
     registry: PlanRegistry
     warnings: list[str] = field(default_factory=list)
+    guide: list[GuideEntry] = field(default_factory=list)
 
 
 def collect_files(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
@@ -188,8 +190,12 @@ def _read(path: Path, name: str, *, max_chars: int | None = None) -> _Source:
     document = load(path, source=name, max_chars=max_chars)
     pages = [(normalize(page.text), page.number) for page in document.pages]
     plan = parse(pages)
+    if not (plan.goals or plan.measures or plan.initiatives):
+        guide = parse_guide(name, "\n".join(text for text, _ in pages))
+        if guide:  # a guide's entries are kept apart from the plan's chunks
+            return _Source(name, document.sha256, [], PlanRegistry(), guide=guide)
     chunks, registry = chunk_document(name, plan)
-    return _Source(name, document.sha256, chunks, registry, [f"{name}: {warning}" for warning in plan.warnings])
+    return _Source(name, document.sha256, chunks, registry, warnings=[f"{name}: {warning}" for warning in plan.warnings])
 
 
 def _carry_over(previous: Generation | None, manifest: dict, name: str) -> _Source | None:
@@ -203,7 +209,8 @@ def _carry_over(previous: Generation | None, manifest: dict, name: str) -> _Sour
     except (OSError, ValueError, TypeError) as exc:  # a damaged generation: nothing to carry
         log.warning("cannot carry %s over from generation %s (%s)", name, previous.name, exc)
         return None
-    return _Source(name, entry["sha256"], chunks, PlanRegistry.from_dict(entry["registry"]))
+    return _Source(name, entry["sha256"], chunks, PlanRegistry.from_dict(entry["registry"]),
+                   [GuideEntry.from_dict(e) for e in entry.get("guide", [])])
 
 
 def _dedupe(chunks: list[Chunk]) -> list[Chunk]:
@@ -298,11 +305,13 @@ def _known_tokens(previous: Generation) -> dict[str, list[str]]:
 
 
 def _write_plan_files(generation: Generation, sources: list[_Source], chunks: list[Chunk]) -> dict[str, Any]:
-    """Write chunks.jsonl and the merged registry; return the manifest's entry for each source file."""
+    """Write chunks.jsonl, the merged registry and the guides; return the manifest's entry for each source file."""
     registry = PlanRegistry()
     for source in sources:
         registry.merge(source.registry)
     registry.save(generation.registry_file)
+    guide = [asdict(entry) for source in sources for entry in source.guide]
+    generation.guide_file.write_text(json.dumps(guide, ensure_ascii=False, indent=1), encoding="utf-8")
     with generation.chunks_file.open("w", encoding="utf-8") as out:
         for chunk in chunks:
             out.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
@@ -311,6 +320,7 @@ def _write_plan_files(generation: Generation, sources: list[_Source], chunks: li
             "sha256": source.sha256,
             "chunks": [chunk.id for chunk in source.chunks],
             "registry": source.registry.to_dict(),
+            "guide": [asdict(entry) for entry in source.guide],
         }
         for source in sources
     }

@@ -73,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     _answering(ask)
     ask.set_defaults(handler=cmd_ask)
 
+    consult = commands.add_parser("consult", help="BPR consultation: the plan's initiatives for a work problem",
+                                  description="Suggest the plan's 取組 that address a described work problem, each "
+                                  "with why (the matched line, its kind, the shared words) and cited sources.")
+    consult.add_argument("problem", help="the work problem, in Japanese or English")
+    consult.add_argument("--json", action="store_true", help="print suggestions, reasons, citations and timing as JSON")
+    _common(consult)
+    _answering(consult)
+    consult.set_defaults(handler=cmd_consult)
+
     serve = commands.add_parser("serve", help="start the chat UI",
                                 description="Start the Gradio chat UI (builds the index first if there is none).")
     serve.add_argument("--host", help=f"address to bind, default 127.0.0.1 {_env_help('host')}")
@@ -208,6 +217,30 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if answer.citations:
         print("\nSources:")
         for number, citation in enumerate(answer.citations, start=1):
+            page = f" p.{citation.page}" if citation.page else ""
+            print(f"[{number}] {citation.source}{page} — {citation.location}")
+            print("    " + excerpt(citation.text, citation.highlights).replace("\n", "\n    "))
+    return 0
+
+
+def cmd_consult(args: argparse.Namespace) -> int:
+    from taito_dx.assistant.citations import excerpt
+    from taito_dx.assistant.consult import consult
+    from taito_dx.assistant.search import PlanSearch
+
+    settings = settings_from(args)
+    ensure_index(settings)
+    search = PlanSearch(settings)
+    started = time.perf_counter()
+    consultation = consult(search, args.problem)
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({**consultation.to_dict(), "seconds": round(seconds, 4)}, ensure_ascii=False, indent=1))
+        return 0
+    print(consultation.text)
+    if consultation.citations:
+        print("\nSources:")
+        for number, citation in enumerate(consultation.citations, start=1):
             page = f" p.{citation.page}" if citation.page else ""
             print(f"[{number}] {citation.source}{page} — {citation.location}")
             print("    " + excerpt(citation.text, citation.highlights).replace("\n", "\n    "))

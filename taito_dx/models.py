@@ -115,6 +115,22 @@ class Initiative:
 
 
 @dataclass(frozen=True)
+class GuideEntry:
+    """One entry of a guide to DX tools and methods (a corpus document that is not the plan): a section
+    of text and the plan's 取組 it says the tool or method relates to. Cited as the guide, never as the plan."""
+
+    source: str
+    location: str  # the guide's title > the entry's heading
+    text: str  # the whole entry as written
+    lines: tuple[str, ...]  # its lines of content (each matched against a problem on its own)
+    initiatives: tuple[int, ...]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GuideEntry:
+        return cls(**{**data, "lines": tuple(data["lines"]), "initiatives": tuple(data["initiatives"])})
+
+
+@dataclass(frozen=True)
 class Chunk:
     """A retrievable unit of text with where it came from."""
 

@@ -19,7 +19,8 @@ REQUIRED = (
     "query_p50_ms", "query_p95_ms", "baseline_query_p50_ms", "baseline_query_p95_ms", "query_p95_ratio",
     "baseline_same_embedder_query_p95_ms", "query_p95_ratio_same_embedder",
     "embed_query_ms", "model_load_seconds", "ingest_seconds", "reingest_seconds", "reingest_embedded",
-    "scale_chunks", "scale_chunks_per_s", "scale_query_p95_ms",
+    "scale_chunks", "scale_chunks_per_s", "scale_query_p95_ms", "consult_p50_ms", "consult_p95_ms",
+    "consult_open_seconds",
 )
 SERVE = ("serve_cold_start_s", "serve_rss_mb")
 

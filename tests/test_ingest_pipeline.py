@@ -91,7 +91,9 @@ def test_shipped_corpus_is_indexed_with_plan_locations(corpus_settings: Settings
     manifest = generation.manifest()
     chunks = generation.chunks()
 
-    assert list(manifest["files"]) == ["taito-dx-plan-interim-summary.txt"]
+    assert list(manifest["files"]) == ["dx-tools-guide.md", "taito-dx-plan-interim-summary.txt"]
+    assert manifest["files"]["dx-tools-guide.md"]["chunks"] == []  # the guide is not the plan: not chunked
+    assert len(manifest["files"]["dx-tools-guide.md"]["guide"]) == len(generation.guide()) > 20
     assert manifest["embedding_model"] == "usem3"
     assert manifest["chunk_ids"] == [chunk.id for chunk in chunks]
     assert len(set(manifest["chunk_ids"])) == len(chunks)

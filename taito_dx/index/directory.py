@@ -4,7 +4,7 @@ Layout under the index directory:
     CURRENT                 name of the generation readers use (replaced atomically)
     ingest.lock             held by the one running ingest
     generations/<name>/     chroma/, keyword/, vectors.npy + vectors.json, chunks.jsonl, registry.json,
-                            manifest.json
+                            guide.json, manifest.json
 
 An ingest writes a new generation beside the current one and switches CURRENT last,
 so a reader (or a killed ingest) only ever sees a complete generation.
@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from taito_dx.errors import ConfigError, IndexLockedError, NoIndexError
-from taito_dx.models import Chunk
+from taito_dx.models import Chunk, GuideEntry
 from taito_dx.registry import PlanRegistry
 from taito_dx.index.vectors import PartVectors
 
 KEEP_GENERATIONS = 2
 # The generation layout this code writes and reads (recorded in each manifest as "version").
-LAYOUT_VERSION = 3  # 3: an indicator figure in no stated column is its `value`
+LAYOUT_VERSION = 4  # 3: an indicator figure in no stated column is its `value`; 4: guide.json, the guides' entries
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,10 @@ class Generation:
         return self.path / "registry.json"
 
     @property
+    def guide_file(self) -> Path:
+        return self.path / "guide.json"
+
+    @property
     def manifest_file(self) -> Path:
         return self.path / "manifest.json"
 
@@ -84,13 +88,18 @@ class Generation:
     def registry(self) -> PlanRegistry:
         return PlanRegistry.load(self.registry_file)
 
+    def guide(self) -> tuple[GuideEntry, ...]:
+        """The entries of the guides (documents that link DX tools to the plan's 取組, not the plan)."""
+        entries = json.loads(self.guide_file.read_text(encoding="utf-8"))
+        return tuple(GuideEntry.from_dict(entry) for entry in entries)
+
     def part_vectors(self) -> PartVectors:
         return PartVectors.load(self.vectors_file, self.vector_keys_file)
 
     def missing_files(self, vector_store: str) -> list[str]:
         """The files of a complete generation that are not there (its Chroma folder only for the
         embedded store: a server's collection is not a file here)."""
-        required = [self.chunks_file, self.registry_file, self.vectors_file, self.vector_keys_file,
+        required = [self.chunks_file, self.registry_file, self.guide_file, self.vectors_file, self.vector_keys_file,
                     self.keyword_dir / "ids.json"]
         if vector_store == "embedded":
             required.append(self.chroma_dir)

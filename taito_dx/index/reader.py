@@ -19,7 +19,7 @@ from taito_dx.index.directory import LAYOUT_VERSION, Generation, IndexDir
 from taito_dx.index.keyword import KeywordIndex
 from taito_dx.index.store import VectorStore, chroma_client
 from taito_dx.index.vectors import PartVectors
-from taito_dx.models import Chunk
+from taito_dx.models import Chunk, GuideEntry
 from taito_dx.registry import Fact, PlanRegistry
 from taito_dx.settings import Settings
 
@@ -34,6 +34,7 @@ class OpenGeneration:
     chunks: dict[str, Chunk]
     order: list[str]
     registry: PlanRegistry
+    guide: tuple[GuideEntry, ...]  # the guides' entries: not the plan, never retrieved for a question
     keyword: KeywordIndex
     vectors: VectorStore
     parts: PartVectors
@@ -100,6 +101,7 @@ class IndexView:
         try:
             chunk_list = generation.chunks()
             registry = generation.registry()
+            guide = generation.guide()
             keyword = KeywordIndex.load(generation.keyword_dir)
             parts = generation.part_vectors()
         except (OSError, ValueError, KeyError, TypeError) as exc:  # truncated or edited files
@@ -110,6 +112,7 @@ class IndexView:
             chunks={chunk.id: chunk for chunk in chunk_list},
             order=[chunk.id for chunk in chunk_list],
             registry=registry,
+            guide=guide,
             keyword=keyword,
             vectors=VectorStore(client, generation.collection),
             parts=parts,
