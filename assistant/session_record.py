@@ -84,11 +84,15 @@ class SessionRecord:
 
     def write(self, directory: Path) -> Path:
         """Write the Markdown record into `directory` (one file per session, replaced whole, so a reader
-        never sees half of it); returns its path."""
-        directory.mkdir(parents=True, exist_ok=True)
+        never sees half of it); returns its path. One writer at a time per directory (the UI holds a lock)."""
         path = directory / self.filename()
-        staging = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
-        staging.write_text(self.to_markdown(), encoding="utf-8")
+        staging = path.with_name(f".{path.name}.part")
+        text = self.to_markdown()
+        try:
+            staging.write_text(text, encoding="utf-8")
+        except FileNotFoundError:  # the first record of this directory
+            directory.mkdir(parents=True, exist_ok=True)
+            staging.write_text(text, encoding="utf-8")
         os.replace(staging, path)
         return path
 

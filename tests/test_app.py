@@ -340,7 +340,7 @@ def test_explorer_row_links_to_its_source_text(assistant) -> None:
 def test_an_extractive_answer_is_shown_at_once_with_its_sources_and_the_record(handlers: Handlers) -> None:
     updates, final = _last(handlers.respond(ANALOG, [], ChatSession()))
     assert len(updates) == 1  # no made-up streaming: the answer is there in one update
-    chat, sources, box, session, download, _, note = final
+    chat, sources, box, session, download, note = final
     assert chat[0] == {"role": "user", "content": ANALOG}
     assert "情報政策課" in chat[1]["content"] and "総務課" in chat[1]["content"] and "[1]" in chat[1]["content"]
     assert "取組12" in sources and "<mark>" in sources and "<h3>Sources of answer 1</h3>" in sources
@@ -374,7 +374,7 @@ def test_a_refused_question_stays_in_the_box_and_empty_or_repeated_submits_chang
     session = ChatSession()
     updates = list(handlers.respond("あ" * (handlers.settings.max_question_chars + 1), [], session))
     assert len(updates) == 1
-    chat, sources, box, kept, download, _, note = updates[0]
+    chat, sources, box, kept, download, note = updates[0]
     for untouched in (chat, sources, box, kept, download):  # the box keeps the text, the chat says nothing
         assert not isinstance(untouched, (str, list, ChatSession))
     assert "質問が長すぎます" in note and 'class="refusal"' in note
@@ -443,17 +443,19 @@ def test_an_llm_answer_streams_token_by_token_into_the_chat(assistant, corpus_se
 
 
 def test_consultation_handler_renders_escaped_results_and_adds_to_the_record(handlers: Handlers) -> None:
-    html_out, session, download, _ = handlers.consult("窓口で紙の申請を手入力している", ChatSession())
+    html_out, session, download = handlers.consult("窓口で紙の申請を手入力している", ChatSession())
     assert "取組1「行政手続きのオンライン化」" in html_out and "情報政策課、各課" in html_out
     assert "<mark>" in html_out and "<script" not in html_out
     assert len(session.record.entries) == 1 and session.record.entries[0].kind == "consultation"
     record = _download_text(download)
     assert "窓口で紙の申請を手入力している" in record and "情報政策課" in record
-    refused, kept, skip, _ = handlers.consult("", session)
+    refused, kept, skip = handlers.consult("", session)
     assert "相談内容（業務上の課題）を入力してください" in refused and _skipped(kept)
     problem, html_out, with_example, *_ = handlers.consult_example(["ファイル共有にUSBメモリを使っている"], session)
     assert problem == "ファイル共有にUSBメモリを使っている" and "取組18" in html_out
     assert len(with_example.record.entries) == 2
+    assert ANALOG not in _download_text(handlers.download(with_example))  # the record of this session only
+    assert handlers.download(ChatSession()) == {"__type__": "update", "value": None, "interactive": False}
     fresh, chat, *_ = handlers.new_session()
     assert fresh.record.id != session.record.id and fresh.record.entries == () and chat == []
 
@@ -484,12 +486,12 @@ def test_the_app_binds_to_localhost_and_answers_through_its_api(served) -> None:
     url, app = served
     assert url.startswith("http://127.0.0.1:") and app.server_name == "127.0.0.1"
     client = Client(url, verbose=False)
-    chat, sources, box, download, _, note = client.predict(ANALOG, [], api_name="/ask")
+    chat, sources, box, download, note = client.predict(ANALOG, [], api_name="/ask")
     assert chat[-1]["role"] == "assistant"
     assert "情報政策課" in chat[-1]["content"][0]["text"] and "総務課" in chat[-1]["content"][0]["text"]
     assert "取組12" in sources and box != ANALOG
     assert ANALOG in Path(download["value"]).read_text(encoding="utf-8")
-    html_out, download, _ = client.predict("窓口で紙の申請を手入力している", api_name="/consult")
+    html_out, download = client.predict("窓口で紙の申請を手入力している", api_name="/consult")
     assert "取組1「行政手続きのオンライン化」" in html_out
     table, count = client.predict("総務課", "すべての目標 (all goals)", api_name="/explore")
     assert [row[0] for row in table["data"]] == ["取組12"] and "1 件" in count

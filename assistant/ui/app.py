@@ -35,7 +35,7 @@ AUTH_MESSAGE = f"<h2>{TITLE}</h2><p>台東区職員向け。ユーザー名と�
                "Taito City DX Plan Assistant: sign in with your user name and password.</p>"
 # Events run at once per worker thread; an answer holds the shared index for a few ms (Assistant.lock),
 # so more than a handful only matters while an LLM writes.
-QUEUE_CONCURRENCY = 32
+QUEUE_CONCURRENCY = 8
 CSS_FILE = Path(__file__).with_name("app.css")
 EXAMPLES = (
     "取組12の担当はどこですか？",
@@ -112,7 +112,7 @@ def build_app(assistant: "Assistant", settings: Settings, *, records_dir: Path |
             new_button = gr.Button("新しい相談を始める (New consultation)", size="sm", scale=0, min_width=200,
                                    elem_id="new-session")
         with gr.Tabs():
-            with gr.Tab("チャット (Chat)", id="chat"):
+            with gr.Tab("チャット (Chat)", id="chat") as chat_tab:
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(
@@ -179,7 +179,7 @@ def build_app(assistant: "Assistant", settings: Settings, *, records_dir: Path |
                     with gr.Column(scale=2, elem_id="plan-source-box"):
                         plan_source = gr.HTML('<p class="src-empty">行を選ぶと、その取組の出典をここに表示します。<br>'
                                               "Select a row to see its source here.</p>", elem_id="plan-source")
-            with gr.Tab("BPR相談 (Consultation)", id="consult"):
+            with gr.Tab("BPR相談 (Consultation)", id="consult") as consult_tab:
                 gr.Markdown("業務上の課題を入力すると、対応する計画の取組・ツールと担当課を出典付きで示します。"
                             "相談の記録（質問・回答・出典・日時）は Markdown で保存できます。  \n"
                             "Describe a work problem; the plan's initiatives and tools for it are listed with owners and sources.")
@@ -194,11 +194,11 @@ def build_app(assistant: "Assistant", settings: Settings, *, records_dir: Path |
                 consult_result = gr.HTML("", elem_id="consult-result")
 
         chat_inputs = [question, chatbot, session]
-        chat_outputs = [chatbot, sources, question, session, chat_download, consult_download, question_note]
+        chat_outputs = [chatbot, sources, question, session, chat_download, question_note]
+        respond = handlers.respond if assistant.llm is not None else handlers.respond_at_once
         asked = [
-            question.submit(handlers.respond, chat_inputs, chat_outputs, api_name="ask", trigger_mode="always_last"),
-            ask_button.click(handlers.respond, chat_inputs, chat_outputs, api_visibility="private",
-                             trigger_mode="always_last"),
+            question.submit(respond, chat_inputs, chat_outputs, api_name="ask", trigger_mode="always_last"),
+            ask_button.click(respond, chat_inputs, chat_outputs, api_visibility="private", trigger_mode="always_last"),
             chatbot.example_select(on_example, [chatbot, session], chat_outputs, api_visibility="private"),
         ]
         for event in asked:  # a new chat value would show every earlier answer unvoted
@@ -208,7 +208,7 @@ def build_app(assistant: "Assistant", settings: Settings, *, records_dir: Path |
         if settings.feedback:
             chatbot.like(on_like, [session], [session, feedback_note, comment], api_visibility="private")
             comment.submit(handlers.comment, [comment, session], [feedback_note, comment], api_visibility="private")
-        consult_outputs = [consult_result, session, chat_download, consult_download]
+        consult_outputs = [consult_result, session, consult_download]
         consult_button.click(handlers.consult, [problem, session], consult_outputs, api_name="consult")
         problem.submit(handlers.consult, [problem, session], consult_outputs, api_visibility="private")
         consult_examples.click(handlers.consult_example, [consult_examples, session], [problem, *consult_outputs],
@@ -216,6 +216,8 @@ def build_app(assistant: "Assistant", settings: Settings, *, records_dir: Path |
         new_button.click(handlers.new_session, None,
                          [session, chatbot, sources, consult_result, chat_download, consult_download, feedback_note,
                           comment], api_visibility="private")
+        chat_tab.select(handlers.download, [session], chat_download, api_visibility="private")
+        consult_tab.select(handlers.download, [session], consult_download, api_visibility="private")
         plan_filter.change(handlers.filter_plan, [plan_filter, plan_goal], [plan_table, plan_count], api_name="explore")
         plan_goal.change(handlers.filter_plan, [plan_filter, plan_goal], [plan_table, plan_count], api_visibility="private")
         plan_table.select(on_select, None, plan_source, api_visibility="private")
@@ -253,6 +255,10 @@ def serve(settings: Settings) -> None:
     """Create the one Assistant of this process, open the index, and serve the UI until SIGTERM or SIGINT;
     then remove the files it served (session records included)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    # Gradio's queue recomputes a summary of every event so far (pandas, up to 10,000 of them) after each
+    # event unless told otherwise: a cost that grows with every answer given. Once per 1,000 of the last 1,000.
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
     check_port(settings.host, settings.port)
     stop = threading.Event()
     previous = {number: signal.signal(number, lambda *_: stop.set()) for number in (signal.SIGTERM, signal.SIGINT)}

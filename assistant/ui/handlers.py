@@ -51,6 +51,7 @@ class Handlers:
             records_dir = Path(tempfile.mkdtemp(prefix="taito-dx-records-"))
             atexit.register(shutil.rmtree, records_dir, True)
         self.records_dir = records_dir
+        self.records_dir.mkdir(parents=True, exist_ok=True)
         self.records_lock = threading.Lock()
 
     # --- outputs shared by several events ---------------------------------------------------------
@@ -58,19 +59,29 @@ class Handlers:
     def input_note(self, refusal: str = "", lang: str = "ja") -> str:
         return input_note_html(self.settings.max_question_chars, refusal, lang)
 
-    def _downloads(self, record: SessionRecord) -> tuple[Any, Any]:
-        """The two download buttons (chat and consultation tab), offering the session's record."""
+    def _download(self, record: SessionRecord) -> Any:
+        """A download button offering the session's record, written now."""
         import gradio as gr
 
         with self.records_lock:
             path = str(record.write(self.records_dir))
-        return gr.DownloadButton(value=path, interactive=True), gr.DownloadButton(value=path, interactive=True)
+        return gr.DownloadButton(value=path, interactive=True)
+
+    def download(self, session: ChatSession | None) -> Any:
+        """The download button of a tab just opened: the session's record as it is now (the other tab's
+        button is the one its events renewed)."""
+        import gradio as gr
+
+        record = (session or ChatSession()).record
+        if not record.entries:
+            return gr.update(value=None, interactive=False)
+        return self._download(record)
 
     # --- chat -------------------------------------------------------------------------------------
 
     def respond(self, message: str, chat: list[dict[str, Any]] | None, session: ChatSession | None
                 ) -> Iterator[tuple[Any, ...]]:
-        """Outputs: chat, sources panel, question box, session, two download buttons, the note under the box.
+        """Outputs: chat, sources panel, question box, session, the download button, the note under the box.
 
         An empty or repeated submit changes nothing; a refused question stays in the box with the reason
         under it; an extractive answer is shown at once, an LLM's as it writes."""
@@ -82,7 +93,7 @@ class Handlers:
         lang = language_of(message)
         now = time.monotonic()
         if not message.strip() or session.is_repeat(message, now):
-            yield (gr.skip(),) * 7
+            yield (gr.skip(),) * 6
             return
         cleared: Any = ""  # the box is emptied once: what is typed while an LLM writes stays there
         try:
@@ -92,23 +103,30 @@ class Handlers:
                     break
                 draft = chat + [{"role": "user", "content": chat_text(message)},
                                 {"role": "assistant", "content": chat_text(step)}]
-                yield draft, gr.skip(), cleared, gr.skip(), gr.skip(), gr.skip(), self.input_note()
+                yield draft, gr.skip(), cleared, gr.skip(), gr.skip(), self.input_note()
                 cleared = gr.skip()
         except QuestionError as exc:
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), self.input_note(str(exc), lang)
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), self.input_note(str(exc), lang)
             return
         except TaitoDxError as exc:
             log.exception("answering failed")
             chat += [{"role": "user", "content": chat_text(message)},
                      {"role": "assistant", "content": chat_text(ui_text(lang, "failed", error=str(exc)))}]
-            yield chat, gr.skip(), cleared, gr.skip(), gr.skip(), gr.skip(), self.input_note()
+            yield chat, gr.skip(), cleared, gr.skip(), gr.skip(), self.input_note()
             return
         chat += [{"role": "user", "content": chat_text(message)},
                  {"role": "assistant", "content": answer_message(answer, lang)}]
         session = session.answered(message, answer, len(chat) - 1, now)
         panel = sources_html(answer.citations, lang, abstained=answer.abstained, answer_number=len(session.exchanges))
         yield (chat, panel, cleared, session,
-               *self._downloads(session.record), self.input_note())
+               self._download(session.record), self.input_note())
+
+    def respond_at_once(self, message: str, chat: list[dict[str, Any]] | None,
+                        session: ChatSession | None) -> tuple[Any, ...]:
+        """`respond` for an Assistant without an LLM, whose answer comes in one update: a plain function
+        gradio runs in one step (a generator costs it a thread hop and a message more per answer)."""
+        *_, last = self.respond(message, chat, session)
+        return last
 
     def keep_votes(self, session: ChatSession | None, chat: list[dict[str, Any]] | None) -> Any:
         """The chat's votes shown again after it was replaced by a new answer (none: nothing to do)."""
@@ -184,24 +202,24 @@ class Handlers:
     # --- consultation and the session ---------------------------------------------------------------
 
     def consult(self, problem: str, session: ChatSession | None) -> tuple[Any, ...]:
-        """Outputs: the consultation's HTML, session, two download buttons."""
+        """Outputs: the consultation's HTML, session, the download button."""
         import gradio as gr
 
         session = session or ChatSession()
         problem = problem or ""
         lang = language_of(problem)
         if not problem.strip():
-            return notice_html(ui_text("ja", "consult_empty")), gr.skip(), gr.skip(), gr.skip()
+            return notice_html(ui_text("ja", "consult_empty")), gr.skip(), gr.skip()
         try:
             with self.assistant.lock:
                 consultation = consult(self.assistant.search, problem)
         except QuestionError as exc:
-            return notice_html(f"{ui_text(lang, 'refused')}: {exc}"), gr.skip(), gr.skip(), gr.skip()
+            return notice_html(f"{ui_text(lang, 'refused')}: {exc}"), gr.skip(), gr.skip()
         except TaitoDxError as exc:
             log.exception("consultation failed")
-            return notice_html(ui_text(lang, "failed", error=str(exc))), gr.skip(), gr.skip(), gr.skip()
+            return notice_html(ui_text(lang, "failed", error=str(exc))), gr.skip(), gr.skip()
         record = session.record.add_consultation(consultation.problem, consultation.to_answer())
-        return consultation_html(consultation), replace(session, record=record), *self._downloads(record)
+        return consultation_html(consultation), replace(session, record=record), self._download(record)
 
     def consult_example(self, example: Any, session: ChatSession | None) -> tuple[Any, ...]:
         """A clicked consultation example, run: outputs the problem box, then as `consult`."""
@@ -214,7 +232,7 @@ class Handlers:
         import gradio as gr
 
         def fresh() -> Any:
-            return gr.DownloadButton(value=None, interactive=False)
+            return gr.update(value=None, interactive=False)
 
         return (ChatSession(), [], empty_sources_html(), "", fresh(), fresh(), "",
                 gr.update(value="", visible=False))

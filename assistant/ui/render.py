@@ -20,7 +20,8 @@ from taito_dx.plan_names import initiative_name, numbered
 from taito_dx.registry import Fact
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
+                        auto_reload=False)  # templates ship with the code: no stat() of them per render
 
 
 def ui_text(lang: str, key: str, **values: str) -> str:
