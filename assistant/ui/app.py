@@ -171,7 +171,7 @@ def build_app(assistant: "Assistant", settings: Settings, *, records_dir: Path |
                             type="array",
                             interactive=False,
                             wrap=True,
-                            max_height=640,
+                            max_height=2400,
                             column_widths=["9%", "24%", "27%", "8%", "14%", "18%"],
                             elem_id="plan-table",
                             label="取組の一覧 (initiatives)",
