@@ -237,3 +237,19 @@ def test_two_browser_sessions_at_once_keep_two_records_in_local_time(browser, se
     started = [re.search(r"- 開始 \(started\): (.+)", text)[1] for text in (a, b)]
     assert started[0] != started[1] and a.splitlines()[0] != b.splitlines()[0]
     assert all(stamp.endswith("+09:00 (JST)") for stamp in started), started  # the server's zone, offset shown
+
+
+def test_the_login_page_names_the_application(browser, corpus_settings, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    with served(corpus_settings.index_dir, tmp_path, "--auth", "staff:s3cret-pass") as guarded:
+        context = browser.new_context(viewport={"width": 1200, "height": 800}, locale="ja-JP")
+        try:
+            page = context.new_page()
+            page.goto(guarded.url)
+            expect(page.get_by_text(TITLE).first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+            expect(page.get_by_text("ユーザー名とパスワードでログインしてください")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "login.png"), full_page=True)
+            assert "情報政策課" not in page.content()  # nothing of the plan before login
+        finally:
+            context.close()

@@ -259,6 +259,9 @@ def serve(settings: Settings) -> None:
     # event unless told otherwise: a cost that grows with every answer given. Once per 1,000 of the last 1,000.
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
+    # Gradio switches matplotlib (when installed) to "agg" around every event and back: with "agg" already
+    # chosen that is no work, and pyplot is not imported by the first answer.
+    os.environ.setdefault("MPLBACKEND", "agg")
     check_port(settings.host, settings.port)
     stop = threading.Event()
     previous = {number: signal.signal(number, lambda *_: stop.set()) for number in (signal.SIGTERM, signal.SIGINT)}
@@ -316,5 +319,5 @@ def _load_assistant(settings: Settings) -> "Assistant":
     from taito_dx.assistant.assistant import Assistant
 
     assistant = Assistant(settings)
-    assistant.search.current()  # open the index now, not on the first question
+    assistant.ask("計画期間は？")  # open the index and warm every part of answering now, not on the first question
     return assistant
