@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from taito_dx.evals.harness import free_port
-from taito_dx.evals.scenarios import _wait_for_http
+from taito_dx.evals.scenarios import wait_for_http
 
 QUESTIONS = Path(__file__).with_name("dev.jsonl")
 FOLLOW_UPS = ("それはどの施策に属しますか？", "その担当は？", "what is its indicator?")
@@ -63,6 +64,12 @@ def converse(url: str, questions: tuple[str, ...], start: threading.Barrier, tim
         client.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds process `pid` has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_level(url: str, count: int, questions: list[str], *, timeout_s: float = 600.0) -> dict[str, Any]:
     """`count` conversations at once; reply latency p50 / p95 / max in seconds, throughput, failures."""
     start = threading.Barrier(count)
@@ -98,15 +105,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                "serve", "--port", str(port), "--index-dir", str(args.index_dir), "--no-feedback"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        reason = _wait_for_http(url, process, time.perf_counter() + START_TIMEOUT_S)
+        reason = wait_for_http(url, process, time.perf_counter() + START_TIMEOUT_S)
         if reason:
             print(f"error: {reason}", file=sys.stderr)
             return 1
-        print(f"{'conversations':>13} {'replies':>7} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'replies/s':>9}")
+        print(f"{'conversations':>13} {'replies':>7} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
+              f"{'replies/s':>9} {'server CPU s':>12}")
         for count in args.conversations:
+            used = cpu_seconds(process.pid)
             figures = run_level(url, count, questions)
+            used = cpu_seconds(process.pid) - used
             print(f"{count:>13} {figures['replies']:>7} {figures['errors']:>6} {figures['p50_s']:>7} "
-                  f"{figures['p95_s']:>7} {figures['max_s']:>7} {figures['replies_per_s']:>9}", flush=True)
+                  f"{figures['p95_s']:>7} {figures['max_s']:>7} {figures['replies_per_s']:>9} {used:>12.1f}",
+                  flush=True)
             for sample in figures["error_samples"]:
                 print(f"  e.g. {sample}")
     finally:

@@ -253,3 +253,48 @@ def test_the_login_page_names_the_application(browser, corpus_settings, tmp_path
             assert "情報政策課" not in page.content()  # nothing of the plan before login
         finally:
             context.close()
+
+
+def test_an_llm_answer_streams_into_the_page_token_by_token(browser, assistant, corpus_settings,
+                                                            tmp_path: Path) -> None:
+    """The wiring only: LangChain's fake chat model stands in for the LLM (no endpoint is reachable here), each
+    of its words a little apart, in a real Gradio app in the browser."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from playwright.sync_api import expect
+
+    from serve_subprocess import free_port
+    from taito_dx.assistant.assistant import Assistant
+    from taito_dx.assistant.ui.app import build_app, launch
+
+    class SlowFakeChatModel(GenericFakeChatModel):
+        def _stream(self, *args, **kwargs):
+            for chunk in super()._stream(*args, **kwargs):
+                time.sleep(0.08)
+                yield chunk
+
+    reply = "The plan says 取組12 is owned by 情報政策課 and 総務課, who review analog regulations [1]."
+    llm = Assistant(assistant.settings, chat=SlowFakeChatModel(messages=iter([reply])), search=assistant.search)
+    settings = corpus_settings.with_(index_dir=tmp_path)
+    app = build_app(llm, settings)
+    _, url, _ = launch(app, settings, server_port=free_port(), prevent_thread_lock=True)
+    try:
+        with opened(browser, url) as page:
+            box = page.locator("#question textarea")
+            box.fill("取組12の担当はどこですか？")
+            box.press("Enter")
+            answer = page.locator("#chatbot [data-testid=bot]").last
+            seen: list[str] = []
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and (not seen or seen[-1] != reply):
+                if answer.count():
+                    text = answer.inner_text().strip()
+                    if text and (not seen or text != seen[-1]):
+                        seen.append(text)
+                        if len(seen) == 3:
+                            page.screenshot(path=str(ARTIFACTS / "llm-stream.png"), full_page=True)
+                page.wait_for_timeout(30)
+            expect(page.locator("#sources")).to_contain_text("取組12")
+    finally:
+        app.close()
+    assert seen[-1] == reply, seen
+    assert len(seen) >= 4 and all(reply.startswith(text) for text in seen), seen  # growing, word by word

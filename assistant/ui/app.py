@@ -36,6 +36,7 @@ AUTH_MESSAGE = f"<h2>{TITLE}</h2><p>台東区職員向け。ユーザー名と�
 # Events run at once per worker thread; an answer holds the shared index for a few ms (Assistant.lock),
 # so more than a handful only matters while an LLM writes.
 QUEUE_CONCURRENCY = 8
+STATUS_UPDATE_S = 1.0
 CSS_FILE = Path(__file__).with_name("app.css")
 EXAMPLES = (
     "取組12の担当はどこですか？",
@@ -248,7 +249,10 @@ def launch(app: "gr.Blocks", settings: Settings, **options: Any) -> Any:
         show_error=False,
         quiet=True,
     )
-    return app.queue(default_concurrency_limit=QUEUE_CONCURRENCY).launch(**{**defaults, **options})
+    # Queue positions go out once a second, not to every waiting user each time an event starts (with 50
+    # waiting that is 50 messages per answer).
+    queued = app.queue(default_concurrency_limit=QUEUE_CONCURRENCY, status_update_rate=STATUS_UPDATE_S)
+    return queued.launch(**{**defaults, **options})
 
 
 def serve(settings: Settings) -> None:

@@ -75,10 +75,6 @@ def answer_message(answer: Answer, lang: str, text: str | None = None) -> str:
     return body
 
 
-def notice_message(message: str, lang: str) -> str:
-    return f"⚠ {chat_text(ui_text(lang, 'refused'))}: {chat_text(message)}"
-
-
 def notice_html(message: str) -> str:
     """A notice in place of a result (an empty or refused consultation)."""
     return str(Markup('<div class="abstain-note">{}</div>').format(message))
