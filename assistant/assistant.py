@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Sequence
+import threading
+from typing import Any, Iterator, Sequence
 
 from langchain_core.embeddings import Embeddings
 
 from taito_dx.assistant.compose import ExtractiveAnswerer
+from taito_dx.assistant.intent import Intent
 from taito_dx.assistant.llm import LLMAnswerer
 from taito_dx.assistant.plan_structure import mentions
+from taito_dx.assistant.retrieve import Retrieval
 from taito_dx.assistant.search import PlanSearch
 from taito_dx.chat_models import chat_model
-from taito_dx.assistant.intent import Intent
 from taito_dx.models import Answer, Citation, EntityRef, Turn
 from taito_dx.settings import Settings
 
@@ -41,26 +43,47 @@ class Assistant:
         chat = chat if chat is not None else chat_model(settings.llm, model=settings.llm_model,
                                                         base_url=settings.llm_base_url, api_key=settings.llm_api_key)
         self.llm = LLMAnswerer(chat) if chat is not None else None
+        # Held while a question goes through the shared tokenizer, index and store (`stream`, and the UI's
+        # consultations); not while an LLM writes.
+        self.lock = threading.Lock()
 
     def ask(self, question: str, history: Sequence[Turn] = (), *, where: dict[str, Any] | None = None) -> Answer:
         """Answer `question`, resolving follow-ups against `history`; `where` filters by plan location. Two things
         asked at once are answered each, and the answers joined when both are stated."""
+        intent, retrieval, answer = self._extractive(question, history, where)
+        if self.llm is not None and not answer.abstained:
+            return self.llm.answer(intent, retrieval, fallback=answer)
+        return answer
+
+    def stream(self, question: str, history: Sequence[Turn] = (), *,
+               where: dict[str, Any] | None = None) -> Iterator[str | Answer]:
+        """As `ask`, for a UI: the LLM's text so far as it writes (nothing without an LLM), then the `Answer`.
+
+        The search runs under `lock`; the LLM's tokens stream outside it."""
+        with self.lock:
+            intent, retrieval, answer = self._extractive(question, history, where)
+        if self.llm is not None and not answer.abstained:
+            yield from self.llm.stream(intent, retrieval, fallback=answer)
+        else:
+            yield answer
+
+    def _extractive(self, question: str, history: Sequence[Turn],
+                    where: dict[str, Any] | None) -> tuple[Intent, Retrieval, Answer]:
         intent = self.search.analyse(question)
         both = TWO_THINGS.match(intent.text)
         if both and not any(mention.number for mention in mentions(intent.text)):  # 目標1の施策数と取組数: one scope
-            answers = [self._answer(self.search.analyse(f"{thing}は？"), history, where) for thing in both.groups()]
-            if not any(answer.abstained for answer in answers):
-                return joined(answers)
+            parts = [self._answer(self.search.analyse(f"{thing}は？"), history, where) for thing in both.groups()]
+            if not any(answer.abstained for _, _, answer in parts):
+                return intent, parts[0][1], joined([answer for _, _, answer in parts])
         return self._answer(intent, history, where)
 
-    def _answer(self, intent: Intent, history: Sequence[Turn], where: dict[str, Any] | None) -> Answer:
+    def _answer(self, intent: Intent, history: Sequence[Turn],
+                where: dict[str, Any] | None) -> tuple[Intent, Retrieval, Answer]:
         found = self.search.search(intent, asks_entity=bool(intent.attributes),
                                    topic=_follow_up_topic(intent.text, history), where=where)
         answer = self.extractive.answer(intent, found.links, found.retrieval, found.index, found.catalogue,
                                         found.query_vector)
-        if self.llm is not None and not answer.abstained:
-            return self.llm.answer(intent, found.retrieval, fallback=answer)
-        return answer
+        return intent, found.retrieval, answer
 
 
 def joined(answers: list[Answer]) -> Answer:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
@@ -59,19 +59,47 @@ class LLMAnswerer:
         except Exception as exc:  # any transport or provider error: the extractive answer stands
             log.warning("chat model failed (%s: %s); using the extractive answer", exc.__class__.__name__, exc)
             return fallback
-        text = reply.content if isinstance(reply.content, str) else str(reply.content)
-        cited = [int(n) for n in CITATION.findall(text)]
-        if not cited or any(n < 1 or n > len(sources) for n in cited):
-            log.warning("chat model answer cites %s of %d sources; using the extractive answer", cited or "none", len(sources))
-            return fallback
-        order = list(dict.fromkeys(cited))
-        renumber = {old: new for new, old in enumerate(order, start=1)}
-        text = CITATION.sub(lambda m: f"[{renumber[int(m[1])]}]", text)
-        citations = tuple(
-            Citation(source=c.source, location=c.location, text=c.text, page=c.page, chunk_id=c.id)
-            for c in (sources[n - 1] for n in order)
-        )
-        return Answer(text=text.strip(), citations=citations, sources=fallback.sources, topic=fallback.topic)
+        return _checked(_text(reply.content), sources, fallback)
+
+    def stream(self, intent: Intent, retrieval: Retrieval, *, fallback: Answer) -> Iterator[str | Answer]:
+        """The model's text so far as each token arrives (`.stream`), then the checked `Answer`."""
+        sources = _evidence(fallback, retrieval)
+        if not sources:
+            yield fallback
+            return
+        text = ""
+        try:
+            for chunk in self.chat_model.stream(build_messages(intent.text, sources)):
+                piece = _text(chunk.content)
+                if piece:
+                    text += piece
+                    yield text
+        except Exception as exc:  # any transport or provider error: the extractive answer stands
+            log.warning("chat model failed (%s: %s); using the extractive answer", exc.__class__.__name__, exc)
+            yield fallback
+            return
+        yield _checked(text, sources, fallback)
+
+
+def _text(content: Any) -> str:
+    return content if isinstance(content, str) else str(content)
+
+
+def _checked(text: str, sources: list[Chunk], fallback: Answer) -> Answer:
+    """The model's answer with its citations renumbered in order of use, or `fallback` when it cites
+    nothing or a source it was not given."""
+    cited = [int(n) for n in CITATION.findall(text)]
+    if not cited or any(n < 1 or n > len(sources) for n in cited):
+        log.warning("chat model answer cites %s of %d sources; using the extractive answer", cited or "none", len(sources))
+        return fallback
+    order = list(dict.fromkeys(cited))
+    renumber = {old: new for new, old in enumerate(order, start=1)}
+    text = CITATION.sub(lambda m: f"[{renumber[int(m[1])]}]", text)
+    citations = tuple(
+        Citation(source=c.source, location=c.location, text=c.text, page=c.page, chunk_id=c.id)
+        for c in (sources[n - 1] for n in order)
+    )
+    return Answer(text=text.strip(), citations=citations, sources=fallback.sources, topic=fallback.topic)
 
 
 def _evidence(fallback: Answer, retrieval: Retrieval) -> list[Chunk]:

@@ -185,6 +185,17 @@ PHRASES: dict[str, dict[str, str]] = {
     "ui_consult_indicator": {"ja": "評価指標（施策）", "en": "Indicator (measure)"},
     "ui_consult_cited": {"ja": "出典", "en": "Sources"},
     "ui_consult_why": {"ja": "理由", "en": "Why"},
+    "ui_sources_of": {"ja": "回答{number}の出典", "en": "Sources of answer {number}"},
+    "ui_consult_empty": {"ja": "相談内容（業務上の課題）を入力してください。 / Please describe a work problem.",
+                         "en": "Please describe a work problem."},
+    "ui_limit": {"ja": "{limit}文字まで / up to {limit} characters", "en": "up to {limit} characters"},
+    "ui_voted_up": {"ja": "回答{number}への 👍 を記録しました。ありがとうございます。",
+                    "en": "Your 👍 on answer {number} is recorded. Thank you."},
+    "ui_voted_down": {"ja": "回答{number}への 👎 を記録しました。よろしければ理由をお書きください（任意）。",
+                      "en": "Your 👎 on answer {number} is recorded. Tell us why, if you like (optional)."},
+    "ui_vote_withdrawn": {"ja": "回答{number}への評価を取り消しました。", "en": "Your vote on answer {number} is withdrawn."},
+    "ui_commented": {"ja": "回答{number}へのコメントを記録しました。ありがとうございます。",
+                     "en": "Your comment on answer {number} is recorded. Thank you."},
 }
 
 

@@ -6,6 +6,7 @@ Staff keep it as the minutes of a BPR相談会. Text from users and documents is
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from dataclasses import dataclass, field, replace
@@ -82,15 +83,23 @@ class SessionRecord:
         return f"taito-dx-record-{self.started.strftime('%Y%m%d-%H%M%S')}-{self.id}.md"
 
     def write(self, directory: Path) -> Path:
-        """Write the Markdown record into `directory` (one file per session, rewritten); returns its path."""
-        directory.mkdir(parents=True, exist_ok=True)
+        """Write the Markdown record into `directory` (one file per session, replaced whole, so a reader
+        never sees half of it); returns its path. One writer at a time per directory (the UI holds a lock)."""
         path = directory / self.filename()
-        path.write_text(self.to_markdown(), encoding="utf-8")
+        staging = path.with_name(f".{path.name}.part")
+        text = self.to_markdown()
+        try:
+            staging.write_text(text, encoding="utf-8")
+        except FileNotFoundError:  # the first record of this directory
+            directory.mkdir(parents=True, exist_ok=True)
+            staging.write_text(text, encoding="utf-8")
+        os.replace(staging, path)
         return path
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.isoformat(sep=" ", timespec="seconds")
+    """Local time with its UTC offset and zone name: "2026-01-05 10:00:00+09:00 (JST)"."""
+    return f"{moment.isoformat(sep=' ', timespec='seconds')} ({moment.tzname()})"
 
 
 def _text(text: str) -> str:

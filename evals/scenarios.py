@@ -161,7 +161,7 @@ def serve(plan: Settings, work: Path, sizes: Sizes, questions: list[str], log: L
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=environment)
         try:
-            reason = _wait_for_http(url, process, started + sizes.serve_start_timeout_s)
+            reason = wait_for_http(url, process, started + sizes.serve_start_timeout_s)
             if reason:
                 notes["serve"] = f"skipped: {reason}; last output: {tail(log_file)}"
                 return figures
@@ -187,7 +187,7 @@ def serve(plan: Settings, work: Path, sizes: Sizes, questions: list[str], log: L
     return figures
 
 
-def _wait_for_http(url: str, process: subprocess.Popen, deadline: float) -> str:
+def wait_for_http(url: str, process: subprocess.Popen, deadline: float) -> str:
     """'' once `url` answers 200; otherwise why it never did."""
     while time.perf_counter() < deadline:
         if process.poll() is not None:

@@ -9,11 +9,11 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Collection, Sequence
 
 from taito_dx.chat_models import PROVIDERS
 from taito_dx.embeddings import EMBEDDERS
-from taito_dx.errors import TaitoDxError
+from taito_dx.errors import ConfigError, TaitoDxError
 from taito_dx.settings import Settings, env_names
 
 if TYPE_CHECKING:
@@ -67,8 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="ask one question", description="Answer a question with cited sources.")
     ask.add_argument("question", help="the question, in Japanese or English")
     ask.add_argument("--json", action="store_true", help="print answer, citations and timing as JSON")
-    ask.add_argument("--goal", type=int, help="only search under this 目標 (1-3)")
-    ask.add_argument("--measure", type=int, help="only search under this 施策 (1-16)")
+    ask.add_argument("--goal", type=int, help="only search under this 目標 (a number of the indexed plan)")
+    ask.add_argument("--measure", type=int, help="only search under this 施策 (a number of the indexed plan)")
     _common(ask)
     _answering(ask)
     ask.set_defaults(handler=cmd_ask)
@@ -207,6 +207,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     ensure_index(settings)
     assistant = Assistant(settings)
+    registry = assistant.search.view.current().registry
+    check_plan_number("--goal", args.goal, registry.goals, "目標")
+    check_plan_number("--measure", args.measure, registry.measures, "施策")
     started = time.perf_counter()
     answer = assistant.ask(args.question, where=plan_filter(goal=args.goal, measure=args.measure))
     seconds = time.perf_counter() - started
@@ -247,6 +250,17 @@ def cmd_consult(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_plan_number(flag: str, number: int | None, numbers: Collection[int], kind: str) -> None:
+    """Raise `ConfigError` when `number` (given as `flag`) is not one of the plan's `numbers` of `kind`."""
+    if number is None or number in numbers:
+        return
+    known = sorted(numbers)
+    if not known:
+        raise ConfigError(f"{flag} {number}: the index has no {kind}")
+    valid = f"{known[0]}–{known[-1]}" if known == list(range(known[0], known[-1] + 1)) else ", ".join(map(str, known))
+    raise ConfigError(f"{flag} {number} is not in the plan: its {kind} are {valid}")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from taito_dx.assistant.ui.app import serve
 
@@ -283,9 +297,12 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         print(f"No feedback yet ({settings.feedback_log}).")
         return 0
     up = sum(1 for record in records if record.get("rating") == "up")
-    print(f"{len(records)} ratings: {up} up, {len(records) - up} down")
+    comments = sum(1 for record in records if record.get("comment"))
+    print(f"{len(records)} ratings: {up} up, {len(records) - up} down, {comments} with a comment")
     for record in records[-20:]:
         print(f"{record.get('time', '')}  {record.get('rating', ''):4}  {record.get('question', '')[:60]}")
+        if record.get("comment"):
+            print(f"    comment: {' '.join(str(record['comment']).split())}")
     return 0
 
 

@@ -67,13 +67,16 @@ def _wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout_s: fl
 
 
 @contextlib.contextmanager
-def served(index_dir: Path, work: Path, *options: str, timeout_s: float = START_TIMEOUT_S) -> Iterator[Served]:
-    """`taito-dx serve --index-dir INDEX --port FREE [options]`, ready; terminated (then killed) on exit."""
+def served(index_dir: Path, work: Path, *options: str, timeout_s: float = START_TIMEOUT_S,
+           env: dict[str, str] | None = None) -> Iterator[Served]:
+    """`taito-dx serve --index-dir INDEX --port FREE [options]` (with `env` added to its environment), ready;
+    terminated (then killed) on exit."""
     port = free_port()
     log = work / f"serve-{port}.log"
     command: Sequence[str] = [*taito_dx(), "serve", "--port", str(port), "--index-dir", str(index_dir), *options]
     with log.open("wb") as log_file:
-        process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=clean_env(), cwd=work)
+        process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env={**clean_env(), **(env or {})},
+                                   cwd=work)
     try:
         url = f"http://127.0.0.1:{port}/"
         _wait_for_http(url, process, log, timeout_s)

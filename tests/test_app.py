@@ -21,12 +21,11 @@ from taito_dx.assistant.ui.render import (
     highlighted,
     initiative_source_html,
     sources_html,
-    stream_prefixes,
 )
 from taito_dx.assistant.ui.session import ChatSession
 from taito_dx.assistant.citations import excerpt
 from taito_dx.assistant.consult import consult
-from taito_dx.assistant.feedback import read_feedback, record_feedback
+from taito_dx.assistant.feedback import read_feedback, record_feedback, withdraw_feedback
 from taito_dx.assistant.session_record import SessionRecord
 from taito_dx.errors import QuestionError
 from taito_dx.models import Answer, Citation
@@ -64,9 +63,16 @@ def _download_text(update: Any) -> str:
     return Path(value["path"] if isinstance(value, dict) else value).read_text(encoding="utf-8")
 
 
+def _skipped(update: Any) -> bool:
+    """Whether an event's output is gradio.skip(): left as it was."""
+    return update == gr.skip()
+
+
 def _last(events: Iterator[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
+    """Every update an event gave, and its last."""
     seen = list(events)
-    return seen, seen[-1]
+    last = seen[-1]
+    return seen, last
 
 
 # --- feedback log ----------------------------------------------------------------------------
@@ -74,14 +80,15 @@ def _last(events: Iterator[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], tup
 def test_feedback_is_appended_as_json_lines_and_read_back(tmp_path: Path) -> None:
     log_path = tmp_path / "sub" / "feedback.jsonl"
     when = datetime(2026, 1, 5, 10, 30, tzinfo=JST)
-    record_feedback(log_path, rating="up", question=ANALOG, answer="情報政策課、総務課 [1]",
+    record_feedback(log_path, answer_id="s1-1", rating="up", question=ANALOG, answer="情報政策課、総務課 [1]",
                     citations=[_citation()], when=when)
-    record_feedback(log_path, rating="down", question="計画期間は？", answer="…", citations=[])
+    record_feedback(log_path, answer_id="s1-2", rating="down", question="計画期間は？", answer="…", citations=[])
     lines = log_path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2
     first = json.loads(lines[0])
     assert first == {
         "time": "2026-01-05T10:30:00+09:00",
+        "answer_id": "s1-1",
         "rating": "up",
         "question": ANALOG,
         "answer": "情報政策課、総務課 [1]",
@@ -93,6 +100,19 @@ def test_feedback_is_appended_as_json_lines_and_read_back(tmp_path: Path) -> Non
     assert [r["rating"] for r in records] == ["up", "down"]
 
 
+def test_one_vote_per_answer_a_new_one_replaces_it_and_a_withdrawn_one_goes(tmp_path: Path) -> None:
+    log_path = tmp_path / "feedback.jsonl"
+    record_feedback(log_path, answer_id="a-1", rating="up", question="q1", answer="a1")
+    record_feedback(log_path, answer_id="a-2", rating="up", question="q2", answer="a2")
+    record_feedback(log_path, answer_id="a-1", rating="down", question="q1", answer="a1", comment="  古い情報です ")
+    records = read_feedback(log_path)
+    assert [(r["answer_id"], r["rating"], r.get("comment")) for r in records] == [
+        ("a-2", "up", None), ("a-1", "down", "古い情報です")]
+    withdraw_feedback(log_path, "a-2")
+    withdraw_feedback(log_path, "never-voted")
+    assert [r["answer_id"] for r in read_feedback(log_path)] == ["a-1"]
+
+
 def test_reading_feedback_without_a_log_or_with_a_damaged_line(tmp_path: Path) -> None:
     assert read_feedback(tmp_path / "none.jsonl") == []
     log_path = tmp_path / "feedback.jsonl"
@@ -102,7 +122,7 @@ def test_reading_feedback_without_a_log_or_with_a_damaged_line(tmp_path: Path) -
 
 def test_feedback_rating_must_be_up_or_down(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="rating must be 'up' or 'down', not 'meh'"):
-        record_feedback(tmp_path / "f.jsonl", rating="meh", question="q", answer="a")
+        record_feedback(tmp_path / "f.jsonl", answer_id="x", rating="meh", question="q", answer="a")
 
 
 def test_taito_dx_feedback_reads_the_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -111,12 +131,14 @@ def test_taito_dx_feedback_reads_the_log(tmp_path: Path, capsys: pytest.CaptureF
     settings = Settings.load(env={}, index_dir=tmp_path)
     assert main(["feedback", "--index-dir", str(tmp_path)]) == 0
     assert "No feedback yet" in capsys.readouterr().out
-    record_feedback(settings.feedback_log, rating="up", question=ANALOG, answer="a")
-    record_feedback(settings.feedback_log, rating="down", question="計画期間は？", answer="b")
+    record_feedback(settings.feedback_log, answer_id="s-1", rating="up", question=ANALOG, answer="a")
+    record_feedback(settings.feedback_log, answer_id="s-2", rating="down", question="計画期間は？", answer="b",
+                    comment="期間の根拠も\n知りたい")
     assert main(["feedback", "--index-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "2 ratings: 1 up, 1 down" in out
+    assert "2 ratings: 1 up, 1 down, 1 with a comment" in out
     assert ANALOG in out
+    assert "    comment: 期間の根拠も 知りたい" in out
 
 
 # --- session record --------------------------------------------------------------------------
@@ -130,7 +152,7 @@ def test_session_record_has_questions_answers_citations_and_times(tmp_path: Path
     record = record.add_answer("区長の名前は？", abstained, when=datetime(2026, 1, 5, 10, 2, tzinfo=JST))
     text = record.to_markdown(now=datetime(2026, 1, 5, 10, 3, tzinfo=JST))
     assert text.startswith("# (仮称)台東区DX推進計画 相談記録")
-    assert "- 開始 (started): 2026-01-05 10:00:00+09:00" in text
+    assert "- 開始 (started): 2026-01-05 10:00:00+09:00 (UTC+09:00)" in text
     assert "- 件数 (exchanges): 2" in text
     assert "## 1. 質問 (Question) — 2026-01-05 10:01:02+09:00" in text
     assert f"**質問 (question):** {ANALOG}" in text
@@ -281,14 +303,6 @@ def test_an_abstention_is_marked_in_the_chat_and_the_sources_panel() -> None:
     assert "⚠" not in answer_message(Answer(text="ok"), "ja")
 
 
-def test_answers_stream_as_growing_prefixes() -> None:
-    text = "取組12「アナログ規制の点検・見直し」の担当は 情報政策課、総務課 です。[1]"
-    prefixes = list(stream_prefixes(text))
-    assert len(prefixes) > 5 and prefixes[-1] == text
-    assert all(text.startswith(p) and len(a) < len(b) for p, a, b in zip(prefixes, prefixes, prefixes[1:]))
-    assert list(stream_prefixes("")) == [""]
-
-
 # --- plan explorer ---------------------------------------------------------------------------
 
 def test_explorer_lists_every_initiative_with_owner_and_indicator(assistant) -> None:
@@ -325,62 +339,85 @@ def test_explorer_row_links_to_its_source_text(assistant) -> None:
 
 # --- event handlers --------------------------------------------------------------------------
 
-def test_asking_streams_the_answer_then_shows_sources_and_offers_the_record(handlers: Handlers) -> None:
+def test_an_extractive_answer_is_shown_at_once_with_its_sources_and_the_record(handlers: Handlers) -> None:
     updates, final = _last(handlers.respond(ANALOG, [], ChatSession()))
-    assert len(updates) > 3
-    contents = [update[0][-1]["content"] for update in updates]
-    assert all(len(a) <= len(b) for a, b in zip(contents, contents[1:]))
-    chat, sources, box, session, download, _ = final
+    assert len(updates) == 1  # no made-up streaming: the answer is there in one update
+    chat, sources, box, session, download, note = final
     assert chat[0] == {"role": "user", "content": ANALOG}
     assert "情報政策課" in chat[1]["content"] and "総務課" in chat[1]["content"] and "[1]" in chat[1]["content"]
-    assert "取組12" in sources and "<mark>" in sources
-    # the question box is emptied with the first piece only: what is typed during the stream stays
-    assert updates[0][2] == "" and not any(isinstance(update[2], str) for update in updates[1:])
-    assert not isinstance(box, str)
-    assert len(session.turns) == 1 and session.turn_of_message(1) is session.turns[0]
-    assert session.turn_of_message(0) is None
+    assert "取組12" in sources and "<mark>" in sources and "<h3>Sources of answer 1</h3>" in sources
+    assert box == "" and "2,000" in note and "refusal" not in note
+    assert len(session.turns) == 1 and session.exchange_at(1).turn is session.turns[0]
+    assert session.exchange_at(0) is session.exchange_at(1)  # the question leads to its answer
+    assert session.exchange_at(2) is None
     record = _download_text(download)
     assert ANALOG in record and "情報政策課" in record
 
 
+def test_every_answer_keeps_its_own_sources(handlers: Handlers) -> None:
+    _, (chat, _, _, session, *_) = _last(handlers.respond(ANALOG, [], ChatSession()))
+    _, (chat, latest, _, session, *_) = _last(handlers.respond("計画期間は？", chat, session))
+    assert "計画期間" in latest and "回答2の出典" in latest
+    first = handlers.show_answer_sources(session, 1)
+    assert "Sources of answer 1" in first and "取組12" in first and "計画期間" not in first
+    assert handlers.show_answer_sources(session, [2]) == handlers.show_answer_sources(session, 3)
+    assert _skipped(handlers.show_answer_sources(session, 9))  # nothing there: the panel stays
+
+
 def test_follow_up_questions_use_the_conversation(handlers: Handlers) -> None:
-    _, (chat, _, _, session, _, _) = _last(handlers.respond("取組12の担当はどこですか？", [], ChatSession()))
-    _, (chat, sources, _, session, _, _) = _last(handlers.respond("それはどの施策に属しますか？", chat, session))
+    _, (chat, _, _, session, *_) = _last(handlers.respond("取組12の担当はどこですか？", [], ChatSession()))
+    _, (chat, sources, _, session, *_) = _last(handlers.respond("それはどの施策に属しますか？", chat, session))
     assert "施策9" in chat[-1]["content"] and len(session.turns) == 2 and len(chat) == 4
     _, _, _, cleared = handlers.clear(session)
     assert cleared.turns == () and len(cleared.record.entries) == 2  # the record outlives a cleared chat
 
 
-def test_an_over_long_or_empty_question_gets_a_polite_refusal(handlers: Handlers) -> None:
+def test_a_refused_question_stays_in_the_box_and_empty_or_repeated_submits_change_nothing(handlers: Handlers) -> None:
     session = ChatSession()
     updates = list(handlers.respond("あ" * (handlers.settings.max_question_chars + 1), [], session))
-    chat, _, box, kept = updates[-1][:4]
-    assert len(updates) == 1 and kept is session and box == ""
-    assert chat[-1]["role"] == "assistant" and "質問が長すぎます" in chat[-1]["content"]
-    assert len(chat[0]["content"]) < 200  # the echo of a huge question is cut short
-    chat = list(handlers.respond("", [], session))[-1][0]
-    assert len(chat) == 1 and "質問を入力してください" in chat[0]["content"]
-    chat = list(handlers.respond("x" * 3000 + " what?", [], session))[-1][0]
-    assert "too long" in chat[-1]["content"]
+    assert len(updates) == 1
+    chat, sources, box, kept, download, note = updates[0]
+    for untouched in (chat, sources, box, kept, download):  # the box keeps the text, the chat says nothing
+        assert not isinstance(untouched, (str, list, ChatSession))
+    assert "質問が長すぎます" in note and 'class="refusal"' in note
+    assert all(map(_skipped, list(handlers.respond("  ", [], session))[-1]))
+    _, (chat, _, _, session, *_) = _last(handlers.respond(ANALOG, [], session))
+    again = list(handlers.respond(ANALOG, chat, session))  # a double click: the same question at once
+    assert len(again) == 1 and all(map(_skipped, again[0]))
+    too_long = list(handlers.respond("x" * 3000 + " what?", [], session))[-1][-1]
+    assert "too long" in too_long
 
 
-def test_thumbs_go_to_the_feedback_log(handlers: Handlers) -> None:
-    _, (chat, _, _, session, _, _) = _last(handlers.respond(ANALOG, [], ChatSession()))
+def test_one_vote_per_answer_acknowledged_with_a_comment_for_thumbs_down(handlers: Handlers) -> None:
+    _, (chat, _, _, session, *_) = _last(handlers.respond(ANALOG, [], ChatSession()))
+    _, (chat, _, _, session, *_) = _last(handlers.respond("計画期間は？", chat, session))
     log_path = handlers.settings.feedback_log
-    handlers.like(session, 1, True)
-    handlers.like(session, [1], "Dislike")
-    handlers.like(session, 0, True)  # a question, not an answer: nothing to rate
+    session, note, box = handlers.like(session, 1, True)
+    assert "answer 1" in note and "👍" in note and box["visible"] is False
+    session, note, box = handlers.like(session, [3], "Dislike")
+    assert "回答2" in note and "👎" in note and box["visible"] is True
+    session, note, _ = handlers.like(session, 3, False)  # the same answer again: still one vote
+    note, box = handlers.comment("期間の根拠も知りたい", session)
+    assert "回答2へのコメント" in note and box["visible"] is False
+    assert all(map(_skipped, handlers.like(session, 0, True)))  # a question, not an answer: no vote
     records = read_feedback(log_path)
-    assert [r["rating"] for r in records] == ["up", "down"]
-    assert records[0]["question"] == ANALOG and "情報政策課" in records[0]["answer"]
+    assert [(r["rating"], r["question"], r.get("comment")) for r in records] == [
+        ("up", ANALOG, None), ("down", "計画期間は？", "期間の根拠も知りたい")]
     assert records[0]["citations"][0]["location"] == "第2章 > 目標2 > 施策9 > 取組12"
+    assert records[0]["answer_id"] != records[1]["answer_id"]
+    session, note, _ = handlers.like(session, 1, "")  # the thumb clicked again: withdrawn
+    assert "取り消しました" not in note and "withdrawn" in note
+    assert [r["question"] for r in read_feedback(log_path)] == ["計画期間は？"]
+    _, (chat, _, _, session, *_) = _last(handlers.respond("取組1の担当は？", chat, session))
+    assert handlers.keep_votes(session, chat)["feedback_value"] == [None, "Dislike", None]  # shown as the chat grows
+    assert _skipped(handlers.keep_votes(ChatSession(), chat))
 
 
 def test_no_feedback_is_logged_when_it_is_switched_off(assistant, corpus_settings: Settings, tmp_path: Path) -> None:
     off = corpus_settings.with_(index_dir=tmp_path, feedback=False)
     log_path = off.feedback_log
     handlers = Handlers(assistant, off)
-    _, (chat, _, _, session, _, _) = _last(handlers.respond(ANALOG, [], ChatSession()))
+    _, (chat, _, _, session, *_) = _last(handlers.respond(ANALOG, [], ChatSession()))
     handlers.like(session, 1, True)
     assert not log_path.exists()
     app = build_app(assistant, off)
@@ -389,15 +426,40 @@ def test_no_feedback_is_logged_when_it_is_switched_off(assistant, corpus_setting
     assert not any(event == "like" for fn in app.fns.values() for _, event in fn.targets)
 
 
+def test_an_llm_answer_streams_token_by_token_into_the_chat(assistant, corpus_settings: Settings,
+                                                             tmp_path: Path) -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    from taito_dx.assistant.assistant import Assistant
+
+    reply = "取組12 is owned by 情報政策課 and 総務課 [1]."  # the fake model streams it word by word
+    model = GenericFakeChatModel(messages=iter([reply]))
+    llm = Assistant(assistant.settings, chat=model, search=assistant.search)
+    handlers = Handlers(llm, corpus_settings.with_(index_dir=tmp_path))
+    updates, (chat, sources, *_) = _last(handlers.respond("取組12の担当はどこですか？", [], ChatSession()))
+    drafts = [update[0][-1]["content"] for update in updates[:-1]]
+    assert len(drafts) >= 5 and all(reply.startswith(d) for d in drafts)
+    assert all(len(a) < len(b) for a, b in zip(drafts, drafts[1:]))
+    assert updates[0][2] == "" and all(not isinstance(update[2], str) for update in updates[1:])
+    assert chat[-1]["content"] == reply and "取組12" in sources
+
+
 def test_consultation_handler_renders_escaped_results_and_adds_to_the_record(handlers: Handlers) -> None:
-    html_out, session, download, _ = handlers.consult("窓口で紙の申請を手入力している", ChatSession())
+    html_out, session, download = handlers.consult("窓口で紙の申請を手入力している", ChatSession())
     assert "取組1「行政手続きのオンライン化」" in html_out and "情報政策課、各課" in html_out
     assert "<mark>" in html_out and "<script" not in html_out
     assert len(session.record.entries) == 1 and session.record.entries[0].kind == "consultation"
     record = _download_text(download)
     assert "窓口で紙の申請を手入力している" in record and "情報政策課" in record
-    refused, kept, skip, _ = handlers.consult("", session)
-    assert "質問を入力してください" in refused and kept is session
+    refused, kept, skip = handlers.consult("", session)
+    assert "相談内容（業務上の課題）を入力してください" in refused and _skipped(kept)
+    problem, html_out, with_example, *_ = handlers.consult_example(["ファイル共有にUSBメモリを使っている"], session)
+    assert problem == "ファイル共有にUSBメモリを使っている" and "取組18" in html_out
+    assert len(with_example.record.entries) == 2
+    assert ANALOG not in _download_text(handlers.download(with_example))  # the record of this session only
+    assert handlers.download(ChatSession()) == {"__type__": "update", "value": None, "interactive": False}
+    fresh, chat, *_ = handlers.new_session()
+    assert fresh.record.id != session.record.id and fresh.record.entries == () and chat == []
 
 
 def test_selecting_an_explorer_row_shows_its_source(handlers: Handlers) -> None:
@@ -426,12 +488,12 @@ def test_the_app_binds_to_localhost_and_answers_through_its_api(served) -> None:
     url, app = served
     assert url.startswith("http://127.0.0.1:") and app.server_name == "127.0.0.1"
     client = Client(url, verbose=False)
-    chat, sources, box, download, _ = client.predict(ANALOG, [], api_name="/ask")
+    chat, sources, box, download, note = client.predict(ANALOG, [], api_name="/ask")
     assert chat[-1]["role"] == "assistant"
     assert "情報政策課" in chat[-1]["content"][0]["text"] and "総務課" in chat[-1]["content"][0]["text"]
     assert "取組12" in sources and box != ANALOG
     assert ANALOG in Path(download["value"]).read_text(encoding="utf-8")
-    html_out, download, _ = client.predict("窓口で紙の申請を手入力している", api_name="/consult")
+    html_out, download = client.predict("窓口で紙の申請を手入力している", api_name="/consult")
     assert "取組1「行政手続きのオンライン化」" in html_out
     table, count = client.predict("総務課", "すべての目標 (all goals)", api_name="/explore")
     assert [row[0] for row in table["data"]] == ["取組12"] and "1 件" in count

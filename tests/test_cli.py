@@ -183,3 +183,21 @@ def test_ingest_while_another_ingest_holds_the_index(tmp_path: Path, capsys: pyt
         f"error: another ingest (pid {os.getpid()}) is writing {index}: wait for it to finish, then run again\n"
     )
     assert IndexDir(index).current() is None
+
+
+@pytest.mark.parametrize(("flag", "value", "message"), [
+    ("--goal", "5", "error: --goal 5 is not in the plan: its 目標 are 1–3\n"),
+    ("--goal", "0", "error: --goal 0 is not in the plan: its 目標 are 1–3\n"),
+    ("--measure", "17", "error: --measure 17 is not in the plan: its 施策 are 1–16\n"),
+])
+def test_ask_checks_goal_and_measure_against_the_indexed_plan(
+    corpus_settings, capsys: pytest.CaptureFixture[str], flag: str, value: str, message: str
+) -> None:
+    """The valid range is read from the index's registry, not written into the CLI."""
+    assert main(["ask", "計画期間は？", "--index-dir", str(corpus_settings.index_dir), flag, value]) == 1
+    assert capsys.readouterr().err == message
+
+
+def test_ask_within_the_plan_answers(corpus_settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "取組12の担当は？", "--index-dir", str(corpus_settings.index_dir), "--goal", "2"]) == 0
+    assert "情報政策課" in capsys.readouterr().out

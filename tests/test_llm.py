@@ -107,3 +107,24 @@ def test_an_unknown_provider_is_a_config_error() -> None:
         Settings.load(env={"TAITO_DX_LLM": "gpt"})
     with pytest.raises(ConfigError, match="needs a model name"):
         Settings.load(env={"TAITO_DX_LLM": "openai"})
+
+
+def test_an_llm_answer_streams_through_the_models_stream_then_is_checked(assistant: Assistant) -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    reply = "The owners are 情報政策課 and 総務課 [1]."
+    steps = list(with_model(assistant, GenericFakeChatModel(messages=iter([reply]))).stream(QUESTION))
+    drafts, answer = steps[:-1], steps[-1]
+    assert len(drafts) >= 5 and all(isinstance(d, str) and reply.startswith(d) for d in drafts)
+    assert drafts[-1] == reply and answer.text == reply and "取組12" in answer.citations[0].location
+
+
+def test_a_streamed_answer_citing_nothing_falls_back_to_the_extractive_one(assistant: Assistant, extractive) -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    steps = list(with_model(assistant, GenericFakeChatModel(messages=iter(["no citation here"]))).stream(QUESTION))
+    assert steps[-1] == extractive
+
+
+def test_without_an_llm_the_stream_is_the_answer_alone(assistant: Assistant, extractive) -> None:
+    assert list(assistant.stream(QUESTION)) == [extractive]

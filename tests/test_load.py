@@ -1,4 +1,5 @@
-"""Load on loopback: 50 conversations at once through Gradio's queue of a real `taito-dx serve`.
+"""Load on loopback: 50 conversations at once through Gradio's queue of a real `taito-dx serve`, p95 per
+reply at most 1 s.
 
 Each conversation is its own gradio_client.Client (its own session, so its own history): an eval
 question, a follow-up that leans on it ("それはどの施策に属しますか？"), and for every other
@@ -29,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts" / "load"
 QUESTIONS = REPO / "evals" / "dev.jsonl"
 CONVERSATIONS = 50
+P95_LIMIT_S = 1.0
 FOLLOW_UPS = ("それはどの施策に属しますか？", "その担当は？", "what is its indicator?")
 OVERALL_TIMEOUT_S = 180.0
 
@@ -62,18 +64,13 @@ def expected_replies(assistant, questions: tuple[str, ...]) -> list[str]:
     import inspect
 
     from taito_dx.assistant.intent import language_of
-    from taito_dx.assistant.ui.render import answer_message, notice_message
-    from taito_dx.errors import QuestionError
+    from taito_dx.assistant.ui.render import answer_message
     from taito_dx.models import Turn
 
     history: list[Turn] = []
     replies = []
     for question in questions:
-        try:
-            answer = assistant.ask(question, history=tuple(history))
-        except QuestionError as exc:
-            replies.append(inspect.cleandoc(notice_message(str(exc), language_of(question))))
-            continue
+        answer = assistant.ask(question, history=tuple(history))  # no eval question is refused
         replies.append(inspect.cleandoc(answer_message(answer, language_of(question))))
         history.append(Turn(question, answer))
     return replies
@@ -92,11 +89,13 @@ def talk(url: str, conversation: Conversation, deadline: float, start: threading
 
     client = None
     try:
-        start.wait(timeout=max(1.0, deadline - time.monotonic()))
         began = time.monotonic()
-        client = Client(url, verbose=False, download_files=False, analytics_enabled=False,
+        # Plain HTTP on loopback: ssl_verify=False only spares loading the CA store on every request (~40 ms of
+        # CPU each on the client, which on 2 cores would be measured instead of the server).
+        client = Client(url, verbose=False, download_files=False, analytics_enabled=False, ssl_verify=False,
                         httpx_kwargs={"timeout": 60})
         conversation.connect_s = time.monotonic() - began
+        start.wait(timeout=max(1.0, deadline - time.monotonic()))  # all have the page open, then all ask at once
         chat: list[dict[str, Any]] = []
         for question in conversation.questions:
             began = time.monotonic()
@@ -178,3 +177,4 @@ def test_fifty_concurrent_conversations_all_answered_as_in_process(
     for conversation in done:  # follow-ups too: the server kept each session's own history
         assert conversation.replies == expected[conversation.number], (conversation.questions, conversation.replies)
     assert server.process.poll() is None, "the server died under load"
+    assert summary["latency_p95_s"] <= P95_LIMIT_S, summary

@@ -14,7 +14,7 @@ from typing import Any, Iterator, Sequence
 
 from taito_dx.assistant.assistant import Assistant
 from taito_dx.assistant.consult import consult
-from taito_dx.assistant.feedback import record_feedback
+from taito_dx.assistant.feedback import record_feedback, withdraw_feedback
 from taito_dx.assistant.intent import language_of
 from taito_dx.assistant.session_record import SessionRecord
 from taito_dx.assistant.ui.explorer import explorer_rows, goal_number, initiative_number, plan_summary
@@ -23,83 +23,119 @@ from taito_dx.assistant.ui.render import (
     chat_text,
     consultation_html,
     empty_sources_html,
+    feedback_note_html,
     initiative_source_html,
+    input_note_html,
     notice_html,
-    notice_message,
     sources_html,
-    stream_prefixes,
     ui_text,
 )
-from taito_dx.assistant.ui.session import ChatSession
+from taito_dx.assistant.ui.session import ChatSession, Exchange
 from taito_dx.errors import QuestionError, TaitoDxError
-from taito_dx.models import Turn
+from taito_dx.models import Answer
 from taito_dx.settings import Settings
 
 log = logging.getLogger(__name__)
 
-STREAM_DELAY_S = 0.015
+RATINGS = {True: "up", "Like": "up", False: "down", "Dislike": "down"}  # gradio's LikeData.liked → a rating
 
 
 class Handlers:
     """What the UI's events call; one instance per app, sharing one Assistant across sessions."""
 
-    def __init__(self, assistant: Assistant, settings: Settings) -> None:
+    def __init__(self, assistant: Assistant, settings: Settings, *, records_dir: Path | None = None) -> None:
+        """`records_dir`: where session records are written (default: a new temporary folder, removed at exit)."""
         self.assistant = assistant
         self.settings = settings
-        self.lock = threading.Lock()  # one request at a time through the shared tokenizer, index and store
-        self.records_dir = Path(tempfile.mkdtemp(prefix="taito-dx-records-"))
-        atexit.register(shutil.rmtree, self.records_dir, True)
+        if records_dir is None:
+            records_dir = Path(tempfile.mkdtemp(prefix="taito-dx-records-"))
+            atexit.register(shutil.rmtree, records_dir, True)
+        self.records_dir = records_dir
+        self.records_dir.mkdir(parents=True, exist_ok=True)
+        self.records_lock = threading.Lock()
 
-    def _downloads(self, record: SessionRecord) -> tuple[Any, Any]:
+    # --- outputs shared by several events ---------------------------------------------------------
+
+    def input_note(self, refusal: str = "", lang: str = "ja") -> str:
+        return input_note_html(self.settings.max_question_chars, refusal, lang)
+
+    def _download(self, record: SessionRecord) -> Any:
+        """A download button offering the session's record, written now."""
         import gradio as gr
 
-        path = str(record.write(self.records_dir))
-        return gr.DownloadButton(value=path, interactive=True), gr.DownloadButton(value=path, interactive=True)
+        with self.records_lock:
+            path = str(record.write(self.records_dir))
+        return gr.DownloadButton(value=path, interactive=True)
+
+    def download(self, session: ChatSession | None) -> Any:
+        """The download button of a tab just opened: the session's record as it is now (the other tab's
+        button is the one its events renewed)."""
+        import gradio as gr
+
+        record = (session or ChatSession()).record
+        if not record.entries:
+            return gr.update(value=None, interactive=False)
+        return self._download(record)
+
+    # --- chat -------------------------------------------------------------------------------------
 
     def respond(self, message: str, chat: list[dict[str, Any]] | None, session: ChatSession | None
                 ) -> Iterator[tuple[Any, ...]]:
-        """Outputs: chat, sources panel, question box, session, two download buttons; the answer streams in."""
+        """Outputs: chat, sources panel, question box, session, the download button, the note under the box.
+
+        An empty or repeated submit changes nothing; a refused question stays in the box with the reason
+        under it; an extractive answer is shown at once, an LLM's as it writes."""
         import gradio as gr
 
         session = session or ChatSession()
         chat = list(chat or [])
         message = message or ""
         lang = language_of(message)
-        if not message.strip():
-            chat.append({"role": "assistant", "content": chat_text(ui_text("ja", "empty"))})
-            yield chat, gr.skip(), "", session, gr.skip(), gr.skip()
+        now = time.monotonic()
+        if not message.strip() or session.is_repeat(message, now):
+            yield (gr.skip(),) * 6
             return
+        cleared: Any = ""  # the box is emptied once: what is typed while an LLM writes stays there
         try:
-            with self.lock:
-                answer = self.assistant.ask(message, history=session.turns)
+            for step in self.assistant.stream(message, history=session.turns):
+                if isinstance(step, Answer):
+                    answer = step
+                    break
+                draft = chat + [{"role": "user", "content": chat_text(message)},
+                                {"role": "assistant", "content": chat_text(step)}]
+                yield draft, gr.skip(), cleared, gr.skip(), gr.skip(), self.input_note()
+                cleared = gr.skip()
         except QuestionError as exc:
-            if message.strip():
-                shown = message if len(message) <= 120 else message[:120] + "…"
-                chat.append({"role": "user", "content": chat_text(shown)})
-            chat.append({"role": "assistant", "content": notice_message(str(exc), lang)})
-            yield chat, gr.skip(), "", session, gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), self.input_note(str(exc), lang)
             return
         except TaitoDxError as exc:
             log.exception("answering failed")
-            chat.append({"role": "user", "content": chat_text(message)})
-            chat.append({"role": "assistant", "content": chat_text(ui_text(lang, "failed", error=str(exc)))})
-            yield chat, gr.skip(), "", session, gr.skip(), gr.skip()
+            chat += [{"role": "user", "content": chat_text(message)},
+                     {"role": "assistant", "content": chat_text(ui_text(lang, "failed", error=str(exc)))}]
+            yield chat, gr.skip(), cleared, gr.skip(), gr.skip(), self.input_note()
             return
-        chat.append({"role": "user", "content": chat_text(message)})
-        chat.append({"role": "assistant", "content": ""})
-        # The question box is emptied once, with the first piece: what is typed while the answer streams
-        # stays there (and is asked next: the box's submit runs its last trigger after this one).
-        cleared = ""
-        for prefix in stream_prefixes(answer.text):
-            chat[-1] = {"role": "assistant", "content": answer_message(answer, lang, prefix)}
-            yield chat, gr.skip(), cleared, gr.skip(), gr.skip(), gr.skip()
-            cleared = gr.skip()
-            time.sleep(STREAM_DELAY_S)
-        turns = session.turns + (Turn(message, answer),)
-        session = replace(session, turns=turns, record=session.record.add_answer(message, answer),
-                          message_turns=session.message_turns + ((len(chat) - 1, len(turns) - 1),))
-        yield (chat, sources_html(answer.citations, lang, abstained=answer.abstained), gr.skip(), session,
-               *self._downloads(session.record))
+        chat += [{"role": "user", "content": chat_text(message)},
+                 {"role": "assistant", "content": answer_message(answer, lang)}]
+        session = session.answered(message, answer, len(chat) - 1, now)
+        panel = sources_html(answer.citations, lang, abstained=answer.abstained, answer_number=len(session.exchanges))
+        yield (chat, panel, cleared, session,
+               self._download(session.record), self.input_note())
+
+    def respond_at_once(self, message: str, chat: list[dict[str, Any]] | None,
+                        session: ChatSession | None) -> tuple[Any, ...]:
+        """`respond` for an Assistant without an LLM, whose answer comes in one update: a plain function
+        gradio runs in one step (a generator costs it a thread hop and a message more per answer)."""
+        *_, last = self.respond(message, chat, session)
+        return last
+
+    def keep_votes(self, session: ChatSession | None, chat: list[dict[str, Any]] | None) -> Any:
+        """The chat's votes shown again after it was replaced by a new answer (none: nothing to do)."""
+        import gradio as gr
+
+        session = session or ChatSession()
+        if not any(exchange.vote for exchange in session.exchanges):
+            return gr.skip()
+        return gr.update(feedback_value=session.feedback_value(chat or []))
 
     def respond_example(self, chat: list[dict[str, Any]] | None, session: ChatSession | None,
                         example: Any) -> Iterator[tuple[Any, ...]]:
@@ -108,40 +144,100 @@ class Handlers:
         yield from self.respond(str(value.get("text", "")), chat, session)
 
     def clear(self, session: ChatSession | None) -> tuple[Any, ...]:
-        """A new conversation (follow-ups start afresh); the session's record is kept."""
-        session = session or ChatSession()
-        return [], empty_sources_html(), "", replace(session, turns=(), message_turns=())
+        """Outputs: chat, sources, question box, session: a new conversation; the session's record is kept."""
+        return [], empty_sources_html(), "", (session or ChatSession()).cleared()
 
-    def like(self, session: ChatSession | None, index: Any, liked: Any) -> None:
-        """Append a thumbs up/down on the answer at chat message `index` to the feedback log."""
-        if not self.settings.feedback:
-            return
-        index = index[0] if isinstance(index, (list, tuple)) else index
-        turn = (session or ChatSession()).turn_of_message(int(index))
-        rating = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(liked)
-        if turn is None or rating is None:
-            return
-        record_feedback(self.settings.feedback_log, rating=rating, question=turn.question,
-                               answer=turn.answer.text, citations=turn.answer.citations)
-
-    def consult(self, problem: str, session: ChatSession | None) -> tuple[Any, ...]:
-        """Outputs: the consultation's HTML, session, two download buttons."""
+    def show_answer_sources(self, session: ChatSession | None, message: Any) -> Any:
+        """The sources panel for the answer at (or the question before) chat message `message`."""
         import gradio as gr
 
         session = session or ChatSession()
-        lang = language_of(problem or "")
-        if not (problem or "").strip():
-            return notice_html(ui_text("ja", "empty")), session, gr.skip(), gr.skip()
+        exchange = session.exchange_at(_message_index(message))
+        if exchange is None:
+            return gr.skip()
+        answer = exchange.turn.answer
+        return sources_html(answer.citations, language_of(exchange.turn.question), abstained=answer.abstained,
+                            answer_number=session.number_of(exchange))
+
+    # --- feedback ---------------------------------------------------------------------------------
+
+    def like(self, session: ChatSession | None, message: Any, liked: Any) -> tuple[Any, ...]:
+        """Outputs: session, feedback note, comment box. One vote per answer: a new one replaces it, the
+        same thumb again withdraws it; a 👎 opens the comment box."""
+        import gradio as gr
+
+        session = session or ChatSession()
+        exchange = session.exchange_at(_message_index(message))
+        if not self.settings.feedback or exchange is None or exchange.message != _message_index(message):
+            return gr.skip(), gr.skip(), gr.skip()
+        rating = RATINGS.get(liked)
+        number = str(session.number_of(exchange))
+        lang = language_of(exchange.turn.question)
+        if rating is None:
+            withdraw_feedback(self.settings.feedback_log, exchange.answer_id)
+            note = ui_text(lang, "vote_withdrawn", number=number)
+        else:
+            self._record(exchange, rating)
+            note = ui_text(lang, f"voted_{rating}", number=number)
+        return session.voted(exchange, rating), feedback_note_html(note), gr.update(value="", visible=rating == "down")
+
+    def comment(self, text: str, session: ChatSession | None) -> tuple[Any, ...]:
+        """Outputs: feedback note, comment box. The comment goes with the 👎 it was asked for."""
+        import gradio as gr
+
+        session = session or ChatSession()
+        exchange = session.exchange_at(session.commenting) if session.commenting is not None else None
+        if exchange is None or exchange.vote != "down" or not (text or "").strip():
+            return gr.skip(), gr.skip()
+        self._record(exchange, "down", comment=text)
+        note = ui_text(language_of(exchange.turn.question), "commented", number=str(session.number_of(exchange)))
+        return feedback_note_html(note), gr.update(value="", visible=False)
+
+    def _record(self, exchange: Exchange, rating: str, *, comment: str = "") -> None:
+        answer = exchange.turn.answer
+        record_feedback(self.settings.feedback_log, answer_id=exchange.answer_id, rating=rating,
+                        question=exchange.turn.question, answer=answer.text, citations=answer.citations,
+                        comment=comment)
+
+    # --- consultation and the session ---------------------------------------------------------------
+
+    def consult(self, problem: str, session: ChatSession | None) -> tuple[Any, ...]:
+        """Outputs: the consultation's HTML, session, the download button."""
+        import gradio as gr
+
+        session = session or ChatSession()
+        problem = problem or ""
+        lang = language_of(problem)
+        if not problem.strip():
+            return notice_html(ui_text("ja", "consult_empty")), gr.skip(), gr.skip()
         try:
-            with self.lock:
-                consultation = consult(self.assistant.search, problem or "")
+            with self.assistant.lock:
+                consultation = consult(self.assistant.search, problem)
         except QuestionError as exc:
-            return notice_html(f"{ui_text(lang, 'refused')}: {exc}"), session, gr.skip(), gr.skip()
+            return notice_html(f"{ui_text(lang, 'refused')}: {exc}"), gr.skip(), gr.skip()
         except TaitoDxError as exc:
             log.exception("consultation failed")
-            return notice_html(ui_text(lang, "failed", error=str(exc))), session, gr.skip(), gr.skip()
-        session = replace(session, record=session.record.add_consultation(consultation.problem, consultation.to_answer()))
-        return (consultation_html(consultation), session, *self._downloads(session.record))
+            return notice_html(ui_text(lang, "failed", error=str(exc))), gr.skip(), gr.skip()
+        record = session.record.add_consultation(consultation.problem, consultation.to_answer())
+        return consultation_html(consultation), replace(session, record=record), self._download(record)
+
+    def consult_example(self, example: Any, session: ChatSession | None) -> tuple[Any, ...]:
+        """A clicked consultation example, run: outputs the problem box, then as `consult`."""
+        problem = str(example[0] if isinstance(example, (list, tuple)) else example)
+        return (problem, *self.consult(problem, session))
+
+    def new_session(self) -> tuple[Any, ...]:
+        """A new consultation: a fresh session and record. Outputs: session, chat, sources, consultation
+        result, the two download buttons, the feedback note, the comment box."""
+        import gradio as gr
+
+        def fresh() -> Any:
+            return gr.update(value=None, interactive=False)
+
+        return (ChatSession(), [], empty_sources_html(), "", fresh(), fresh(), "",
+                gr.update(value="", visible=False))
+
+    # --- plan explorer ----------------------------------------------------------------------------
 
     def filter_plan(self, text: str, goal: str | None) -> tuple[list[list[str]], str]:
         """Outputs: the explorer's rows and its count line."""
@@ -156,3 +252,8 @@ class Handlers:
         if number is None:
             return ""
         return initiative_source_html(self.assistant.search.view.current(), number)
+
+
+def _message_index(index: Any) -> int:
+    """A chat message's index from gradio's event data (an int, or [int, …])."""
+    return int(index[0] if isinstance(index, (list, tuple)) else index)

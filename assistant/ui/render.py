@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import partial
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -20,8 +20,8 @@ from taito_dx.plan_names import initiative_name, numbered
 from taito_dx.registry import Fact
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-STREAM_STEPS = 24
+                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
+                        auto_reload=False)  # templates ship with the code: no stat() of them per render
 
 
 def ui_text(lang: str, key: str, **values: str) -> str:
@@ -54,9 +54,13 @@ def highlighted(text: str, facts: Sequence[str]) -> Markup:
                            for i, part in enumerate(parts))
 
 
-def sources_html(citations: Sequence[Citation], lang: str = "ja", *, abstained: bool = False) -> str:
-    """The sources panel: every citation with document, page, plan location and highlighted evidence."""
-    return _render("sources.html", lang, citations=citations, abstained=abstained)
+def sources_html(citations: Sequence[Citation], lang: str = "ja", *, abstained: bool = False,
+                 answer_number: int | None = None) -> str:
+    """The sources panel: every citation with document, page, plan location and highlighted evidence
+    (headed "回答2の出典" when it shows the sources of the chat's answer 2)."""
+    heading = ui_text(lang, "sources_of", number=str(answer_number)) if answer_number else ui_text(lang, "sources")
+    return _render("sources.html", lang, citations=citations, abstained=abstained, heading=heading,
+                   answer_number=answer_number)
 
 
 def empty_sources_html() -> str:
@@ -71,21 +75,19 @@ def answer_message(answer: Answer, lang: str, text: str | None = None) -> str:
     return body
 
 
-def notice_message(message: str, lang: str) -> str:
-    return f"⚠ {chat_text(ui_text(lang, 'refused'))}: {chat_text(message)}"
-
-
 def notice_html(message: str) -> str:
     """A notice in place of a result (an empty or refused consultation)."""
     return str(Markup('<div class="abstain-note">{}</div>').format(message))
 
 
-def stream_prefixes(text: str, steps: int = STREAM_STEPS) -> Iterator[str]:
-    """Growing prefixes of `text`, ending with all of it."""
-    size = max(4, -(-len(text) // steps))
-    for end in range(size, len(text), size):
-        yield text[:end]
-    yield text
+def input_note_html(limit: int, refusal: str = "", lang: str = "ja") -> str:
+    """The line under the question box: the length limit, and why a question was not taken."""
+    return _render("input_note.html", lang, limit=f"{limit:,}", refusal=refusal)
+
+
+def feedback_note_html(text: str) -> str:
+    """The acknowledgement of a vote or a comment."""
+    return str(Markup('<div class="feedback-note">{}</div>').format(text))
 
 
 def consultation_html(consultation: Consultation) -> str:
