@@ -22,7 +22,7 @@ from taito_dx.embedders import ReusingEmbeddings
 from taito_dx.embeddings import load_embeddings, model_id
 from taito_dx.errors import ConfigError, DamagedIndexError, IngestError, NoIndexError, StoreError, TaitoDxError
 from taito_dx.index.directory import LAYOUT_VERSION, Generation, IndexDir, remove_generation
-from taito_dx.index.integrity import REPAIR, record_files
+from taito_dx.index.integrity import REPAIR, file_problems, record_files
 from taito_dx.index.keyword import JapaneseTokenizer, KeywordIndex
 from taito_dx.index.reader import open_generation
 from taito_dx.index.space import is_disk_full, needed_bytes, out_of_space, require
@@ -63,6 +63,7 @@ class _Previous:
     generation: Generation | None = None
     manifest: dict[str, Any] = field(default_factory=lambda: {"files": {}})
     damage: str = ""
+    intact: frozenset[str] = frozenset()  # its files that hold what was written (vectors and tokens of these are reused)
     repoint: bool = False  # CURRENT did not name it (CURRENT is damaged): an unchanged ingest repairs CURRENT
 
 
@@ -99,7 +100,7 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
                 sources.append(_read(path, name, max_chars=settings.max_document_chars))
             except IngestError as exc:
                 report.errors.append(str(exc))
-                carried = _carry_over(previous, previous_manifest, name)
+                carried = None if start.damage else _carry_over(previous, previous_manifest, name)
                 if carried:
                     sources.append(carried)
         report.documents = len([s for s in sources if s.name in {name for _, name in files}])
@@ -114,7 +115,8 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
         reusable = (not rebuild and previous is not None and previous_manifest.get("embedding_model") == model
                     and previous_manifest.get("version") == LAYOUT_VERSION)
         same_store = previous_manifest.get("chroma") == settings.vector_store
-        if previous and reusable and same_store and set(new_ids) == old_ids and _same_files(previous_manifest, sources):
+        if (previous and not start.damage and reusable and same_store and set(new_ids) == old_ids
+                and _same_files(previous_manifest, sources)):
             if start.repoint:
                 index.switch(previous)
             report.unchanged = len(chunks)
@@ -131,7 +133,7 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
         try:
             generation = index.new_generation()
             report.unchanged = _write_generation(generation, sources, chunks, settings,
-                                                 previous if reusable else None, progress, embedder)
+                                                 start if reusable else _Previous(), progress, embedder)
             index.switch(generation)
         except BaseException as exc:
             if generation is not None:
@@ -147,20 +149,26 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
 
 
 def _previous(index: IndexDir, settings: Settings) -> _Previous:
-    """The current generation, checked as a reader opens it; a damaged one is not reused (nor carried from)."""
+    """The current generation, checked as a reader opens it. Of a damaged one, only files that still hold
+    what was written are reused (its sentence vectors, its tokens); nothing is carried over from it."""
     try:
         resolved = index.resolve()
     except NoIndexError as exc:  # nothing ingested yet, or (DamagedIndexError) no generation complete
         return _Previous(damage=_damage(exc) if isinstance(exc, DamagedIndexError) else "")
     except ConfigError:  # an older layout: nothing to reuse, nothing damaged
         return _Previous()
+    generation = resolved.generation
+    manifest = generation.manifest()
+    damage = ""
     try:
-        open_generation(resolved.generation, settings)
+        open_generation(generation, settings)
     except DamagedIndexError as exc:
-        return _Previous(damage=_damage(exc))
+        damage = _damage(exc)
     except ConfigError:  # another model or store: the ingest below writes anew, carrying files over
         pass
-    return _Previous(resolved.generation, resolved.generation.manifest(), repoint=resolved.warning is not None)
+    damaged_files = {problem.file for problem in file_problems(generation.path, manifest["written"])} if damage else set()
+    return _Previous(generation, manifest, damage, frozenset(set(manifest["written"]) - damaged_files),
+                     repoint=resolved.warning is not None)
 
 
 def _damage(exc: DamagedIndexError) -> str:
@@ -203,18 +211,22 @@ def _write_generation(
     sources: list[_Source],
     chunks: list[Chunk],
     settings: Settings,
-    previous: Generation | None,
+    start: _Previous,
     progress: Progress,
     embedder: Embeddings | None = None,
 ) -> int:
-    """Write every part of a generation but its CURRENT switch; returns how many chunks needed no embedding."""
+    """Write every part of a generation but its CURRENT switch; returns how many chunks needed no embedding.
+
+    The sentence vectors and keyword tokens of `start`'s generation are reused where their files are intact."""
     known: dict[str, np.ndarray] = {}
     tokens_known: dict[str, list[str]] = {}
-    if previous is not None:
+    previous = start.generation
+    if previous is not None and {"vectors.npy", "vectors.json"} <= start.intact:
         try:
             known = previous.part_vectors().by_text()
         except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged: nothing is reused, nothing is lost
             log.warning("cannot read the vectors of generation %s (%s): embedding everything anew", previous.name, exc)
+    if previous is not None and "keyword/tokens.json" in start.intact:
         tokens_known = _known_tokens(previous)
     reusing = ReusingEmbeddings(lambda: embedder or load_embeddings(settings.embedding_model), known)
     store = VectorStore(_client(generation, settings), generation.collection, create=True)

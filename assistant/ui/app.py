@@ -192,6 +192,7 @@ def launch(app: "gr.Blocks", settings: Settings, **options: Any) -> Any:
         css=CSS_FILE.read_text(encoding="utf-8"),
         footer_links=[],
         show_error=False,
+        enable_monitoring=False,  # gradio's /monitoring/<key> dashboard would answer without the login
     )
     return app.queue(default_concurrency_limit=4).launch(**{**defaults, **options})
 
