@@ -181,11 +181,24 @@ def parse_auth(auth: str) -> tuple[str, str] | None:
 
 
 def launch(app: "gr.Blocks", settings: Settings, **options: Any) -> Any:
-    """Start `app` on settings.host:port with settings.auth; `options` go to `Blocks.launch`."""
+    """Start `app` on settings.host:port with settings.auth; `options` go to `Blocks.launch`.
+
+    With a login, `LoginGate` refuses every route but the login page and its assets without it; the
+    FastAPI schema and docs and gradio's monitoring dashboard are off either way.
+    """
+    from starlette.middleware import Middleware
+
+    from taito_dx.assistant.ui.login_gate import LoginGate
+
+    auth = parse_auth(settings.auth)
+    app_kwargs: dict[str, Any] = {"openapi_url": None, "docs_url": None, "redoc_url": None}
+    if auth:
+        app_kwargs["middleware"] = [Middleware(LoginGate)]
     defaults: dict[str, Any] = dict(
         server_name=settings.host,
         server_port=settings.port,
-        auth=parse_auth(settings.auth),
+        auth=auth,
+        app_kwargs=app_kwargs,
         share=False,
         ssr_mode=False,
         theme=theme(),
