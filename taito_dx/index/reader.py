@@ -172,8 +172,9 @@ def _open_store(generation: Generation, settings: Settings, manifest: dict[str, 
         client = chroma_client(path=generation.chroma_dir, host=settings.chroma_host, port=settings.chroma_port)
         store = VectorStore(client, generation.collection)
         count = store.count()
-        probes = chunk_vectors[np.unique(np.linspace(0, len(chunks) - 1, PROBES).astype(int))]
-        nearest = store.nearest_similarities(probes)
+        rows = np.unique(np.linspace(0, len(chunks) - 1, PROBES).astype(int))
+        nearest = store.nearest_similarities(chunk_vectors[rows])
+        stored = store.entries([chunks[row].id for row in rows])
     except StoreError as exc:
         if settings.vector_store == "embedded" and is_disk_full(exc):
             log.warning("the disk holding %s is full, and Chroma writes on every open: searching its vectors in memory",
@@ -190,4 +191,7 @@ def _open_store(generation: Generation, settings: Settings, manifest: dict[str, 
         raise broken(f"holds {count} entries, not the {manifest['counts']['chroma_entries']} written")
     if min(nearest) < 1.0 - SAME:
         raise broken("does not find its own vectors (its search index is damaged)")
+    if any(chunks[row].id not in stored or not np.allclose(stored[chunks[row].id], chunk_vectors[row], atol=SAME)
+           for row in rows):
+        raise broken("holds other vectors than were written")
     return store

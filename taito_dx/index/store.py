@@ -78,9 +78,9 @@ class VectorStore:
         results = self._entries.query(query_embeddings=vectors, n_results=1, include=["distances"])
         return [1.0 - float(found[0]) if found else -1.0 for found in results["distances"]]
 
-    def entries(self) -> dict[str, np.ndarray]:
-        """Every entry's vector by chunk id."""
-        got = self._entries.get(include=["embeddings"])
+    def entries(self, ids: list[str] | None = None) -> dict[str, np.ndarray]:
+        """Every entry's vector (or those of `ids`) by chunk id."""
+        got = self._entries.get(ids=ids, include=["embeddings"])
         return dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
 
 
