@@ -15,7 +15,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from taito_dx.errors import ConfigError
 from taito_dx.ingest.load import load
-from taito_dx.ingest.pipeline import collect_files
+from taito_dx.ingest.collect import collect_files
 from taito_dx.models import Answer, Chunk, ChunkKind, Citation, ScoredChunk
 from taito_dx.index.store import chroma_client
 

@@ -238,6 +238,6 @@ def _pick_endpoint(endpoints: dict[str, Any]) -> str | None:
 
 
 def corpus_files(settings: Settings) -> list[Path]:
-    from taito_dx.ingest.pipeline import collect_files
+    from taito_dx.ingest.collect import collect_files
 
     return [path for path, _ in collect_files(list(settings.corpus))[0]]

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from taito_dx.ingest.pdf import load_pdf
+from taito_dx.ingest.sniff import sniff
 from taito_dx.ingest.text import decode
 from taito_dx.errors import DocumentTooLargeError, EmptyDocumentError, UnreadableFileError, UnsupportedFileError
 from taito_dx.models import Document, Page
@@ -36,6 +37,7 @@ def load(path: Path, *, source: str | None = None, max_chars: int | None = None)
         raise UnreadableFileError(name, f"cannot read ({exc.strerror})") from exc
     if not data.strip():
         raise EmptyDocumentError(name, "the file is empty")
+    _refuse_other_format(data, name, suffix)
     if suffix == ".pdf":
         pages = load_pdf(data, name)
     else:
@@ -46,6 +48,17 @@ def load(path: Path, *, source: str | None = None, max_chars: int | None = None)
     if max_chars is not None and chars > max_chars:
         raise _too_large(name, f"{chars:,} characters of text", max_chars)
     return Document(source=name, pages=pages, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _refuse_other_format(data: bytes, name: str, suffix: str) -> None:
+    """Refuse a file whose content is another format than its name says, saying what it is."""
+    kind = sniff(data)
+    if suffix == ".pdf" and kind not in (None, "a PDF document"):
+        raise UnreadableFileError(name, f"not a readable PDF: the file is {kind}, not a PDF, whatever its name says: "
+                                        "save it as PDF (or as text) and ingest that")
+    if suffix in TEXT_SUFFIXES and kind is not None and not kind.startswith("an HTML"):
+        raise UnreadableFileError(name, f"not text: the file is {kind}, whatever its name says: "
+                                        "save it as text (or PDF) and ingest that")
 
 
 def _too_large(name: str, size: str, max_chars: int) -> DocumentTooLargeError:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -16,14 +15,18 @@ from langchain_core.embeddings import Embeddings
 
 from taito_dx.ingest.chunk import chunk_document
 from taito_dx.ingest.guide import parse_guide
+from taito_dx.ingest.collect import collect_files
 from taito_dx.ingest.load import load
 from taito_dx.ingest.normalize import normalize
 from taito_dx.ingest.structure import parse
 from taito_dx.embedders import ReusingEmbeddings
 from taito_dx.embeddings import load_embeddings, model_id
-from taito_dx.errors import IngestError, StoreError, TaitoDxError
+from taito_dx.errors import ConfigError, DamagedIndexError, IngestError, NoIndexError, StoreError, TaitoDxError
 from taito_dx.index.directory import LAYOUT_VERSION, Generation, IndexDir, remove_generation
+from taito_dx.index.integrity import REPAIR, file_problems, record_files
 from taito_dx.index.keyword import JapaneseTokenizer, KeywordIndex
+from taito_dx.index.reader import open_generation
+from taito_dx.index.space import is_disk_full, needed_bytes, out_of_space, require
 from taito_dx.models import Chunk, GuideEntry
 from taito_dx.registry import PlanRegistry
 from taito_dx.settings import Settings
@@ -49,10 +52,22 @@ class IngestReport:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    repaired: str = ""  # the damage found in the previous index, which this ingest wrote anew
     generation: str = ""
 
     def summary(self) -> dict[str, object]:
         return {key: value for key, value in asdict(self).items() if key != "generation"}
+
+
+@dataclass
+class _Previous:
+    """The generation an ingest starts from: None when there is none to reuse, with the damage found."""
+
+    generation: Generation | None = None
+    manifest: dict[str, Any] = field(default_factory=lambda: {"files": {}})
+    damage: str = ""
+    intact: frozenset[str] = frozenset()  # its files that hold what was written (vectors and tokens of these are reused)
+    repoint: bool = False  # CURRENT did not name it (CURRENT is damaged): an unchanged ingest repairs CURRENT
 
 
 @dataclass
@@ -63,49 +78,6 @@ class _Source:
     registry: PlanRegistry
     warnings: list[str] = field(default_factory=list)
     guide: list[GuideEntry] = field(default_factory=list)
-
-
-def collect_files(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
-    """Files to ingest with their source names, and errors for paths that do not exist or have no UTF-8 name."""
-    files: list[tuple[Path, str]] = []
-    errors: list[str] = []
-
-    def add(file: Path, name: str) -> None:
-        problem = _name_problem(name)
-        if problem:
-            errors.append(problem)
-        else:
-            files.append((file, name))
-
-    for path in paths:
-        if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                relative = file.relative_to(path)
-                if not any(part.startswith(".") for part in relative.parts):
-                    add(file, relative.as_posix())
-        elif path.is_file():
-            add(path, path.name)
-        else:
-            errors.append(f"{path}: no such file or directory")
-    return files, errors
-
-
-def _name_problem(name: str) -> str | None:
-    """An error for a file name that is not valid Unicode (bytes from another encoding), else None.
-
-    Such names (CP932 names from a Windows archive, say) cannot be stored as a source name or shown.
-    """
-    try:
-        name.encode("utf-8")
-        return None
-    except UnicodeEncodeError:
-        raw = os.fsencode(name)
-    try:
-        guess = f" (as CP932 it reads {raw.decode('cp932')!r})"
-    except UnicodeDecodeError:
-        guess = ""
-    shown = raw.decode("utf-8", "backslashreplace")
-    return f"{shown}: the file name is not valid UTF-8{guess}: rename the file to a UTF-8 name and ingest again"
 
 
 def run(paths: list[Path], settings: Settings, *, progress: Progress | None = None,
@@ -121,10 +93,10 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
     index = IndexDir(settings.index_dir)
     report = IngestReport()
     with index.lock():
-        previous, previous_manifest = _previous(index)
-        missing = previous.missing_files(previous_manifest.get("chroma", "embedded")) if previous else []
-        if previous and missing:
-            log.warning("index generation %s is damaged (it lacks %s): writing a new one", previous.name, ", ".join(missing))
+        start = _previous(index, settings)
+        previous, previous_manifest, report.repaired = start.generation, start.manifest, start.damage
+        if report.repaired:
+            log.info("%s: writing a new generation", report.repaired)
         files, report.errors = collect_files(paths)
         sources: list[_Source] = []
         for done, (path, name) in enumerate(files, start=1):
@@ -133,7 +105,7 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
                 sources.append(_read(path, name, max_chars=settings.max_document_chars))
             except IngestError as exc:
                 report.errors.append(str(exc))
-                carried = _carry_over(previous, previous_manifest, name)
+                carried = None if start.damage else _carry_over(previous, previous_manifest, name)
                 if carried:
                     sources.append(carried)
         report.warnings = [warning for source in sources for warning in source.warnings]
@@ -146,11 +118,13 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
         report.removed = len(old_ids - set(new_ids))
         # The previous generation's sentence vectors serve again under the same model and layout; its
         # Chroma collection only where it was written: moving to a server (or back) writes a new one.
-        reusable = (not rebuild and previous_manifest.get("embedding_model") == model
+        reusable = (not rebuild and previous is not None and previous_manifest.get("embedding_model") == model
                     and previous_manifest.get("version") == LAYOUT_VERSION)
         same_store = previous_manifest.get("chroma") == settings.vector_store
-        if (previous and not missing and reusable and same_store and set(new_ids) == old_ids
+        if (previous and not start.damage and reusable and same_store and set(new_ids) == old_ids
                 and _same_files(previous_manifest, sources)):
+            if start.repoint:
+                index.switch(previous)
             report.unchanged = len(chunks)
             report.generation = previous.name
             report.seconds = time.perf_counter() - started
@@ -159,31 +133,53 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
             reasons = "; ".join(report.errors) or "no .txt, .md or .pdf file found"
             kept = "the previous index is kept" if previous else "no index was written"
             raise TaitoDxError(f"nothing could be ingested ({reasons}): {kept}")
-        generation = index.new_generation()
+        needed = needed_bytes(len(chunks))
+        require(index.path, needed)
+        generation: Generation | None = None
         try:
+            generation = index.new_generation()
             report.unchanged = _write_generation(generation, sources, chunks, settings,
-                                                 previous if reusable else None, progress, embedder)
-        except BaseException:
-            remove_generation(generation)
+                                                 start if reusable else _Previous(), progress, embedder)
+            index.switch(generation)
+        except BaseException as exc:
+            if generation is not None:
+                remove_generation(generation)
+            if is_disk_full(exc):
+                raise out_of_space(index.path, needed) from exc
             raise
         report.embedded = len(chunks) - report.unchanged
-        index.switch(generation)
         report.generation = generation.name
         _clean_up(index, settings)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _previous(index: IndexDir) -> tuple[Generation | None, dict[str, Any]]:
-    """The current generation and its manifest; none when its manifest cannot be read (nothing is reused then)."""
-    previous = index.current()
-    if previous is None:
-        return None, {"files": {}}
+def _previous(index: IndexDir, settings: Settings) -> _Previous:
+    """The current generation, checked as a reader opens it. Of a damaged one, only files that still hold
+    what was written are reused (its sentence vectors, its tokens); nothing is carried over from it."""
     try:
-        return previous, previous.manifest()
-    except (OSError, ValueError) as exc:
-        log.warning("cannot read the manifest of index generation %s (%s): writing a new one from scratch", previous.name, exc)
-        return None, {"files": {}}
+        resolved = index.resolve()
+    except NoIndexError as exc:  # nothing ingested yet, or (DamagedIndexError) no generation complete
+        return _Previous(damage=_damage(exc) if isinstance(exc, DamagedIndexError) else "")
+    except ConfigError:  # an older layout: nothing to reuse, nothing damaged
+        return _Previous()
+    generation = resolved.generation
+    manifest = generation.manifest()
+    damage = ""
+    try:
+        open_generation(generation, settings)
+    except DamagedIndexError as exc:
+        damage = _damage(exc)
+    except ConfigError:  # another model or store: the ingest below writes anew, carrying files over
+        pass
+    damaged_files = {problem.file for problem in file_problems(generation.path, manifest["written"])} if damage else set()
+    return _Previous(generation, manifest, damage, frozenset(set(manifest["written"]) - damaged_files),
+                     repoint=resolved.warning is not None)
+
+
+def _damage(exc: DamagedIndexError) -> str:
+    """What was damaged, without the fix this ingest is applying."""
+    return str(exc).removesuffix(f": {REPAIR}")
 
 
 def _read(path: Path, name: str, *, max_chars: int | None = None) -> _Source:
@@ -226,18 +222,22 @@ def _write_generation(
     sources: list[_Source],
     chunks: list[Chunk],
     settings: Settings,
-    previous: Generation | None,
+    start: _Previous,
     progress: Progress,
     embedder: Embeddings | None = None,
 ) -> int:
-    """Write every part of a generation but its CURRENT switch; returns how many chunks needed no embedding."""
+    """Write every part of a generation but its CURRENT switch; returns how many chunks needed no embedding.
+
+    The sentence vectors and keyword tokens of `start`'s generation are reused where their files are intact."""
     known: dict[str, np.ndarray] = {}
     tokens_known: dict[str, list[str]] = {}
-    if previous is not None:
+    previous = start.generation
+    if previous is not None and {"vectors.npy", "vectors.json"} <= start.intact:
         try:
             known = previous.part_vectors().by_text()
         except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged: nothing is reused, nothing is lost
             log.warning("cannot read the vectors of generation %s (%s): embedding everything anew", previous.name, exc)
+    if previous is not None and "keyword/tokens.json" in start.intact:
         tokens_known = _known_tokens(previous)
     reusing = ReusingEmbeddings(lambda: embedder or load_embeddings(settings.embedding_model), known)
     store = VectorStore(_client(generation, settings), generation.collection, create=True)
@@ -284,6 +284,8 @@ def _write_generation(
         "chroma": settings.vector_store,
         "chunk_ids": [chunk.id for chunk in chunks],
         "files": files,
+        "counts": {"chunks": len(chunks), "vectors": len(table.keys), "chroma_entries": store.count()},
+        "written": record_files(generation.path),
     }
     # Written last: a manifest marks a generation complete. No indent: it would make json use its
     # pure-Python encoder, seconds for a large corpus.

@@ -10,7 +10,16 @@ BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"), (b"\xff\xfe", "utf-16", "UTF-16
 
 
 def decode(data: bytes, path: str) -> str:
-    """Decode file bytes, refusing binary data rather than guessing."""
+    """Decode file bytes, refusing binary data (NUL characters anywhere) rather than guessing."""
+    text = _decode(data, path)
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise UnreadableFileError(path, f"binary data, not text (it contains NUL bytes, the first at character {nul:,}): "
+                                        "save it as plain text and ingest that")
+    return text
+
+
+def _decode(data: bytes, path: str) -> str:
     for bom, encoding, label in BOMS:
         if data.startswith(bom):
             try:

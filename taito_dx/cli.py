@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ingest)
     ingest.set_defaults(handler=cmd_ingest)
 
+    check = commands.add_parser("check", help="check the index for damage",
+                                description="Check every file of the current index generation against its manifest "
+                                "(size and sha256), its counts, and every Chroma entry against its vector.")
+    check.add_argument("--json", action="store_true", help="print the result as JSON")
+    _common(check)
+    check.set_defaults(handler=cmd_check)
+
     ask = commands.add_parser("ask", help="ask one question", description="Answer a question with cited sources.")
     ask.add_argument("question", help="the question, in Japanese or English")
     ask.add_argument("--json", action="store_true", help="print answer, citations and timing as JSON")
@@ -157,22 +164,20 @@ def _progress() -> Callable[[str, int, int], None]:
 
 
 def ensure_index(settings: Settings) -> None:
-    """Build the index from the shipped corpus when there is none yet (or only one this code cannot read)."""
+    """Build the index from the shipped corpus when nothing was ever ingested into the index directory.
+
+    Only then: an index directory holding any generation (damaged, outdated or not) is the user's, and
+    opening it names what is wrong with it and the fix.
+    """
     from taito_dx.index.directory import IndexDir
 
-    current = IndexDir(settings.index_dir).current()
-    try:
-        outdated = current is not None and not current.is_current_layout()
-    except (OSError, ValueError):  # an unreadable manifest: opening the index says it is damaged
-        outdated = False
-    if current is None or outdated:
-        why = "No index" if current is None else "An index of an older version of taito-dx"
-        print(f"{why} at {settings.index_dir}: ingesting {', '.join(map(str, settings.corpus))} first.",
-              file=sys.stderr)
-        from taito_dx.ingest.pipeline import run
+    if not IndexDir(settings.index_dir).is_empty():
+        return
+    print(f"No index at {settings.index_dir}: ingesting {', '.join(map(str, settings.corpus))} first.", file=sys.stderr)
+    from taito_dx.ingest.pipeline import run
 
-        report = run(list(settings.corpus), settings, progress=_progress())
-        _print_problems(report)
+    report = run(list(settings.corpus), settings, progress=_progress())
+    _print_problems(report)
 
 
 def _print_problems(report: IngestReport) -> None:
@@ -189,6 +194,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     paths = args.paths or list(settings.corpus)
     report = run(paths, settings, progress=_progress(), rebuild=args.rebuild)
+    if report.repaired:
+        print(f"repaired: {report.repaired}", file=sys.stderr)
     _print_problems(report)
     if args.json:
         print(json.dumps(report.summary(), ensure_ascii=False))
@@ -197,6 +204,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
               f"{report.unchanged} unchanged, {report.removed} removed in {report.seconds:.2f}s "
               f"→ {settings.index_dir}")
     return 1 if report.errors else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from taito_dx.index.verify import verify
+
+    result = verify(settings_from(args))
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    elif result.problem:
+        print(f"error: {result.problem}", file=sys.stderr)
+    else:
+        print(result.summary())
+    return 1 if result.problem else 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -17,6 +17,10 @@ class DamagedIndexError(NoIndexError):
     """The current index generation lacks a file, or one cannot be read."""
 
 
+class OutOfSpaceError(TaitoDxError):
+    """The disk holding the index directory has too little free space for a new generation."""
+
+
 class IndexLockedError(TaitoDxError):
     """Another ingest holds the index directory."""
 

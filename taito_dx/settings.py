@@ -82,8 +82,11 @@ class Settings:
             raise ConfigError(f"top-k must be at least 1, not {self.top_k}")
         if self.max_document_chars < 1:
             raise ConfigError(f"max document chars must be at least 1, not {self.max_document_chars} (TAITO_DX_MAX_DOCUMENT_CHARS)")
-        if self.auth and ":" not in self.auth:
-            raise ConfigError("auth must be USER:PASSWORD (TAITO_DX_AUTH)")
+        if self.auth:
+            user, colon, password = self.auth.partition(":")
+            if not colon or not user or not password:
+                raise ConfigError("auth must be USER:PASSWORD with neither empty, such as staff:a-long-passphrase "
+                                  "(--auth / TAITO_DX_AUTH): nobody could log in with an empty user or password")
 
 
 ENV_NAMES = {"chroma_host": ("TAITO_DX_CHROMA_HOST", "CHROMA_HOST"), "chroma_port": ("TAITO_DX_CHROMA_PORT", "CHROMA_PORT"),

@@ -286,7 +286,7 @@ def test_bad_files_are_reported_by_name_while_good_files_are_ingested(corpus: Pa
 
     assert sorted(report.errors) == [
         "empty.md: the file is empty",
-        "image.txt: binary data, not text (it contains NUL bytes)",
+        "image.txt: not text: the file is a PNG image, whatever its name says: save it as text (or PDF) and ingest that",
         "minutes.docx: unsupported file type .docx: use .txt, .md, .markdown, .pdf",
         next(error for error in report.errors if error.startswith("scan.pdf: not a readable PDF (")),
     ]
@@ -490,8 +490,8 @@ def test_default_corpus_is_the_shipped_one() -> None:
     assert Settings.load(env={}).corpus == (REPO_CORPUS,)
 
 
-def test_an_index_written_by_an_older_version_is_rebuilt_not_misread(corpus: Path, ingested: IngestReport,
-                                                                    settings: Settings) -> None:
+def test_an_index_written_by_an_older_version_is_not_misread_nor_replaced_unasked(
+        corpus: Path, ingested: IngestReport, settings: Settings) -> None:
     from taito_dx.assistant.assistant import Assistant
     from taito_dx.errors import ConfigError
 
@@ -504,15 +504,18 @@ def test_an_index_written_by_an_older_version_is_rebuilt_not_misread(corpus: Pat
 
     with pytest.raises(ConfigError, match="older version of taito-dx: re-run `taito-dx ingest`"):
         Assistant(settings).ask("転記作業の自動化には何を使う？")
-
     done = taito_dx("ask", "転記作業の自動化には何を使う？", "--json", "--index-dir", str(settings.index_dir),
                     env={"TAITO_DX_CORPUS": str(corpus)})
-    assert done.returncode == 0, done.stderr
-    assert f"An index of an older version of taito-dx at {settings.index_dir}: ingesting" in done.stderr
-    assert "RPAで転記作業を自動化する" in json.loads(done.stdout)["answer"]
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "older version of taito-dx: re-run `taito-dx ingest` with the documents you ingested" in done.stderr
+    assert [g.name for g in IndexDir(settings.index_dir).generation_list()] == [old.name]  # nothing written unasked
+
+    report = run([corpus], settings)
+
     rebuilt = current(settings)
-    assert rebuilt.name != old.name and rebuilt.is_current_layout()
-    assert rebuilt.part_vectors().keys  # everything embedded again: nothing reused from the old layout
+    assert rebuilt.name == report.generation != old.name and rebuilt.incompleteness() is None
+    assert report.embedded == report.chunks  # everything embedded again: nothing reused from the old layout
+    assert "RPAで転記作業を自動化する" in Assistant(settings).ask("転記作業の自動化には何を使う？").text
 
 
 def test_unreadable_vectors_of_the_previous_generation_are_embedded_anew(
@@ -524,7 +527,7 @@ def test_unreadable_vectors_of_the_previous_generation_are_embedded_anew(
     report = run([corpus], settings)
 
     assert report.errors == [] and report.embedded == report.chunks > ingested.chunks
-    assert "embedding everything anew" in caplog.text
+    assert "vectors.json" in report.repaired
     rebuilt = current(settings)
     assert rebuilt.name != damaged.name
     assert {chunk_id for chunk_id, _ in rebuilt.part_vectors().keys} == set(rebuilt.manifest()["chunk_ids"])
@@ -540,7 +543,8 @@ def test_a_damaged_index_is_reported_as_such_and_an_unchanged_ingest_repairs_it(
     path = damaged.path / damage
     shutil.rmtree(path) if path.is_dir() else path.unlink()
 
-    with pytest.raises(DamagedIndexError, match=f"generation {damaged.name} lacks {damage}\\): re-run `taito-dx ingest --rebuild`"):
+    named = "chroma/chroma.sqlite3" if damage == "chroma" else damage
+    with pytest.raises(DamagedIndexError, match=f"generation {damaged.name}\\): {named} is missing: run `taito-dx ingest --rebuild`"):
         Assistant(settings).ask("転記作業の自動化には何を使う？")
     asked = taito_dx("ask", "転記作業の自動化には何を使う？", "--index-dir", str(settings.index_dir))
     assert asked.returncode != 0 and "Traceback" not in asked.stderr
@@ -548,7 +552,7 @@ def test_a_damaged_index_is_reported_as_such_and_an_unchanged_ingest_repairs_it(
 
     report = run([corpus], settings)  # the corpus is unchanged, the index is not
 
-    assert report.errors == [] and report.generation != damaged.name
+    assert report.errors == [] and report.generation != damaged.name and named in report.repaired
     assert report.chunks == ingested.chunks
     if damage != "vectors.npy":  # sentence vectors that survived are reused, not embedded again
         assert report.embedded == 0
@@ -581,7 +585,7 @@ def test_vectors_that_do_not_match_their_rows_are_reported_as_damage(
     damaged = current(settings)
     np.save(damaged.vectors_file, np.load(damaged.vectors_file)[:-1])  # one vector short of vectors.json
 
-    with pytest.raises(DamagedIndexError, match="vectors.npy holds .* vectors for the .* rows of vectors.json"):
+    with pytest.raises(DamagedIndexError, match="vectors.npy is .* bytes, not the .* written"):
         Assistant(settings).ask("転記作業の自動化には何を使う？")
 
 
@@ -594,7 +598,7 @@ def test_rebuild_writes_a_truncated_index_anew_from_unchanged_input(corpus: Path
 
     asked = taito_dx("ask", "転記作業の自動化には何を使う？", *index)
     assert asked.returncode != 0 and "Traceback" not in asked.stderr
-    assert "is damaged" in asked.stderr and "re-run `taito-dx ingest --rebuild`" in asked.stderr
+    assert "is damaged" in asked.stderr and "vectors.json" in asked.stderr and "`taito-dx ingest --rebuild`" in asked.stderr
 
     rebuilt = taito_dx("ingest", str(corpus), "--rebuild", "--json", *index)
 

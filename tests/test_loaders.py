@@ -291,7 +291,8 @@ def test_binary_junk_named_txt_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFileError) as caught:
         load(path)
 
-    assert str(caught.value) == f"{path}: binary data, not text (it contains NUL bytes)"
+    assert str(caught.value) == (f"{path}: not text: the file is a PNG image, whatever its name says: "
+                                 "save it as text (or PDF) and ingest that")
 
 
 def test_control_characters_without_nul_are_not_taken_for_text(tmp_path: Path) -> None:

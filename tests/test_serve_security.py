@@ -248,3 +248,57 @@ def test_file_route_fetches_no_loopback_url_and_proxies_nothing(server: Served) 
                  "/gradio_api/file=file:///etc/passwd"):
         status, body = _get(server.port, path)
         assert 400 <= status < 500 and b'"components"' not in body and b"root:" not in body, (path, status, body[:120])
+
+
+# --- every route, and the login itself -----------------------------------------------------------
+
+# What answers without a login: the login page, the files it loads, and gradio's own start-up check.
+LOGIN_PAGE = {"/", "/login", "/login/", "/logout", "/favicon.ico", "/robots.txt", "/manifest.json", "/pwa_icon/x",
+              "/theme.css", "/gradio_api/theme.css", "/gradio_api/startup-events"}
+
+
+def _gradio_routes() -> list[tuple[str, str]]:
+    """(method, path) of every route gradio's app has, routers included (path parameters filled with 'x')."""
+    import gradio as gr
+    from gradio.routes import App
+
+    def walk(routes: list, prefix: str = "") -> Iterator[tuple[str, str]]:
+        for route in routes:
+            if hasattr(route, "original_router"):  # an included router
+                yield from walk(route.original_router.routes, prefix + route.include_context.prefix)
+            elif getattr(route, "path", None) is not None:
+                for method in sorted(set(getattr(route, "methods", None) or {"GET"}) - {"HEAD"}):
+                    yield method, prefix + route.path
+
+    return sorted({(method, re.sub(r"\{[^}]+\}", "x", path)) for method, path in walk(App.create_app(gr.Blocks()).routes)})
+
+
+def test_without_login_only_the_login_page_and_its_assets_answer(guarded: Served) -> None:
+    routes = _gradio_routes()
+    assert len(routes) > 60 and ("GET", "/monitoring/x") in routes
+    # A well-formed body, so that a route validating its body before any login check would run.
+    body = json.dumps({"session_hash": "x" * 10, "fn_index": 0, "event_id": "x", "data": [ANALOG], "hash": "x"}).encode()
+    answered = []
+    for method, path in routes:
+        status, content = _get(guarded.port, path, method=method, body=body if method != "GET" else None,
+                               headers={"Content-Type": "application/json"})
+        if status not in (401, 403, 404, 405):  # anything but a refusal (or no such thing) counts as an answer
+            answered.append((method, path, status))
+        assert not [text for text in PLAN_TEXT if text.encode() in content and path != "/manifest.json"], (path, content[:200])
+    assert {path for _, path, _ in answered} <= LOGIN_PAGE, answered
+    for path in ("/openapi.json", "/docs", "/redoc", "/monitoring/x", f"/monitoring/x/dashboard", "/gradio_api/app_id"):
+        status, _ = _get(guarded.port, path)
+        assert status in (401, 404), (path, status)
+    assert "Monitoring URL" not in guarded.log_text()
+
+
+@pytest.mark.parametrize("auth", ["tester:", ":", ":pw", "tester"])
+def test_an_empty_user_or_password_is_refused_before_serving(tmp_path: Path, auth: str) -> None:
+    from serve_subprocess import clean_env, free_port, taito_dx
+
+    port = free_port()
+    done = subprocess.run([*taito_dx(), "serve", "--port", str(port), "--index-dir", str(tmp_path / "index"), "--auth", auth],
+                          capture_output=True, text=True, timeout=120, env=clean_env(), cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("error: auth must be USER:PASSWORD"), done.stderr
+    assert not (tmp_path / "index").exists()  # refused before anything was ingested or served

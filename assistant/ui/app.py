@@ -235,12 +235,25 @@ def parse_auth(auth: str) -> tuple[str, str] | None:
 
 
 def launch(app: "gr.Blocks", settings: Settings, **options: Any) -> Any:
-    """Start `app` on settings.host:port with settings.auth; `options` go to `Blocks.launch`."""
+    """Start `app` on settings.host:port with settings.auth; `options` go to `Blocks.launch`.
+
+    With a login, `LoginGate` refuses every route but the login page and its assets without it; the
+    FastAPI schema and docs and gradio's monitoring dashboard are off either way.
+    """
+    from starlette.middleware import Middleware
+
+    from taito_dx.assistant.ui.login_gate import LoginGate
+
+    auth = parse_auth(settings.auth)
+    app_kwargs: dict[str, Any] = {"openapi_url": None, "docs_url": None, "redoc_url": None}
+    if auth:
+        app_kwargs["middleware"] = [Middleware(LoginGate)]
     defaults: dict[str, Any] = dict(
         server_name=settings.host,
         server_port=settings.port,
-        auth=parse_auth(settings.auth),
+        auth=auth,
         auth_message=AUTH_MESSAGE,
+        app_kwargs=app_kwargs,
         share=False,
         ssr_mode=False,
         theme=theme(),
@@ -248,6 +261,7 @@ def launch(app: "gr.Blocks", settings: Settings, **options: Any) -> Any:
         footer_links=[],
         show_error=False,
         quiet=True,
+        enable_monitoring=False,  # gradio's /monitoring/<key> dashboard would answer without the login
     )
     # Queue positions go out once a second, not to every waiting user each time an event starts (with 50
     # waiting that is 50 messages per answer).

@@ -1,7 +1,9 @@
 """The read side of the index: one generation's chunks, registry, keyword index and vectors in memory.
 
-`IndexView.current()` re-opens the index when an ingest has switched generations, so a
-running server picks up a new index without a restart.
+`open_generation` checks what opening can check cheaply (every file's size and sha256 against the
+manifest, the counts of chunks, vectors and Chroma entries, a probe of Chroma's search) and names any
+damage with the fix. `IndexView.current()` re-opens the index when an ingest has switched
+generations, so a running server picks up a new index without a restart.
 """
 
 from __future__ import annotations
@@ -9,21 +11,29 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 
 from taito_dx.embeddings import model_id
-from taito_dx.errors import ConfigError, DamagedIndexError
-from taito_dx.index.directory import LAYOUT_VERSION, Generation, IndexDir
+from taito_dx.errors import ConfigError, StoreError
+from taito_dx.index.directory import Generation, IndexDir
+from taito_dx.index.integrity import Problem, damaged, file_problems
 from taito_dx.index.keyword import KeywordIndex
-from taito_dx.index.store import VectorStore, chroma_client
+from taito_dx.index.space import is_disk_full
+from taito_dx.index.store import MemoryStore, VectorStore, chroma_client
 from taito_dx.index.vectors import PartVectors
 from taito_dx.models import Chunk, GuideEntry
 from taito_dx.registry import Fact, PlanRegistry
 from taito_dx.settings import Settings
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+SQLITE_FILE = "chroma/chroma.sqlite3"
+SQLITE_HEADER = b"SQLite format 3\x00"
+PROBES = 3  # chunks whose own vector Chroma must find first, on every open
+SAME = 1e-3  # how far from 1.0 a vector's similarity to itself may be
 
 
 @dataclass
@@ -36,7 +46,7 @@ class OpenGeneration:
     registry: PlanRegistry
     guide: tuple[GuideEntry, ...]  # the guides' entries: not the plan, never retrieved for a question
     keyword: KeywordIndex
-    vectors: VectorStore
+    vectors: VectorStore | MemoryStore
     parts: PartVectors
 
     def mask(self, predicate: Callable[[Chunk], bool]) -> np.ndarray:
@@ -66,54 +76,124 @@ class IndexView:
             return self._open
         with self._lock:
             if self._open is None or stamp != self._stamp:
-                generation = self.index.require_current()
-                if self._open is None or generation.name != self._open.generation.name:
-                    self._open = self._load(generation)
+                resolved = self.index.resolve()
+                if resolved.warning:
+                    log.warning("%s", resolved.warning)
+                if self._open is None or resolved.generation.name != self._open.generation.name:
+                    self._open = open_generation(resolved.generation, self.settings)
                 self._stamp = stamp
         return self._open
 
-    def _load(self, generation: Generation) -> OpenGeneration:
-        damaged = f"the index at {self.settings.index_dir} is damaged (generation {generation.name}"
-        repair = "re-run `taito-dx ingest --rebuild` to write it anew"
-        try:
-            manifest = generation.manifest()
-        except (OSError, ValueError) as exc:
-            raise DamagedIndexError(f"{damaged}: unreadable manifest: {exc}): {repair}") from exc
-        if manifest.get("version") != LAYOUT_VERSION:
-            raise ConfigError(f"the index at {self.settings.index_dir} was written by an older version of taito-dx: "
-                              "re-run `taito-dx ingest`")
-        configured = model_id(self.settings.embedding_model)
-        if manifest["embedding_model"] != configured:
-            raise ConfigError(
-                f"the index at {self.settings.index_dir} was built with embedding model "
-                f"{manifest['embedding_model']!r}, not {configured!r}: re-run `taito-dx ingest` with this model"
-            )
-        recorded = manifest.get("chroma", "embedded")
-        if recorded != self.settings.vector_store:
-            raise ConfigError(
-                f"the index at {self.settings.index_dir} keeps its vectors in {recorded!r}, not "
-                f"{self.settings.vector_store!r}: use the same --chroma-host, or re-run `taito-dx ingest` with these settings"
-            )
-        log.info("opening index generation %s", generation.name)
-        missing = generation.missing_files(recorded)
-        if missing:
-            raise DamagedIndexError(f"{damaged} lacks {', '.join(missing)}): {repair}")
-        try:
-            chunk_list = generation.chunks()
-            registry = generation.registry()
-            guide = generation.guide()
-            keyword = KeywordIndex.load(generation.keyword_dir)
-            parts = generation.part_vectors()
-        except (OSError, ValueError, KeyError, TypeError) as exc:  # truncated or edited files
-            raise DamagedIndexError(f"{damaged}: {exc.__class__.__name__}: {exc}): {repair}") from exc
-        client = chroma_client(path=generation.chroma_dir, host=self.settings.chroma_host, port=self.settings.chroma_port)
-        return OpenGeneration(
-            generation=generation,
-            chunks={chunk.id: chunk for chunk in chunk_list},
-            order=[chunk.id for chunk in chunk_list],
-            registry=registry,
-            guide=guide,
-            keyword=keyword,
-            vectors=VectorStore(client, generation.collection),
-            parts=parts,
+
+def open_generation(generation: Generation, settings: Settings) -> OpenGeneration:
+    """Load a complete generation, checking every file and count against its manifest.
+
+    Raises DamagedIndexError naming each damaged file and the fix; ConfigError when the settings
+    do not fit the index (another embedding model or vector store).
+    """
+    manifest = generation.manifest()
+    _check_settings(manifest, settings)
+    log.info("opening index generation %s", generation.name)
+    problems = file_problems(generation.path, manifest["written"])
+    if problems:
+        raise damaged(settings.index_dir, generation.name, problems)
+    chunk_list = _read(settings, generation, "chunks.jsonl", generation.chunks)
+    registry = _read(settings, generation, "registry.json", generation.registry)
+    guide = _read(settings, generation, "guide.json", generation.guide)
+    keyword = _read(settings, generation, "keyword/", lambda: KeywordIndex.load(generation.keyword_dir))
+    parts = _read(settings, generation, "vectors.npy", generation.part_vectors)
+    order = [chunk.id for chunk in chunk_list]
+    problems = _count_problems(manifest, order, keyword, parts)
+    if problems:
+        raise damaged(settings.index_dir, generation.name, problems)
+    vectors = _open_store(generation, settings, manifest, chunk_list, parts.chunk_vectors(order))
+    return OpenGeneration(generation=generation, chunks={chunk.id: chunk for chunk in chunk_list}, order=order,
+                          registry=registry, guide=guide, keyword=keyword, vectors=vectors, parts=parts)
+
+
+def store_label(generation: Generation, settings: Settings) -> str:
+    """How a problem names the Chroma store: its folder, or the collection on a server."""
+    if settings.vector_store == "embedded":
+        return "chroma/ (the Chroma store)"
+    return f"Chroma collection {generation.collection} on {settings.vector_store}"
+
+
+def _check_settings(manifest: dict[str, Any], settings: Settings) -> None:
+    configured = model_id(settings.embedding_model)
+    if manifest["embedding_model"] != configured:
+        raise ConfigError(
+            f"the index at {settings.index_dir} was built with embedding model "
+            f"{manifest['embedding_model']!r}, not {configured!r}: re-run `taito-dx ingest` with this model"
         )
+    if manifest["chroma"] != settings.vector_store:
+        raise ConfigError(
+            f"the index at {settings.index_dir} keeps its vectors in {manifest['chroma']!r}, not "
+            f"{settings.vector_store!r}: use the same --chroma-host, or re-run `taito-dx ingest` with these settings"
+        )
+
+
+def _read(settings: Settings, generation: Generation, name: str, load: Callable[[], T]) -> T:
+    try:
+        return load()
+    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:  # files that match their hash but not this code
+        raise damaged(settings.index_dir, generation.name,
+                      [Problem(name, f"cannot be read ({exc.__class__.__name__}: {exc})")]) from exc
+
+
+def _count_problems(manifest: dict[str, Any], order: list[str], keyword: KeywordIndex, parts: PartVectors) -> list[Problem]:
+    counts = manifest["counts"]
+    problems = []
+    if order != manifest["chunk_ids"]:
+        problems.append(Problem("chunks.jsonl", f"holds {len(order)} chunks, not the {counts['chunks']} of the manifest"))
+    if keyword.ids != order:
+        problems.append(Problem("keyword/ids.json", f"lists {len(keyword.ids)} chunks, not the {len(order)} of chunks.jsonl"))
+    if len(parts.keys) != counts["vectors"] or {chunk_id for chunk_id, _ in parts.keys} != set(order):
+        problems.append(Problem("vectors.json", f"holds {len(parts.keys)} vectors, not the {counts['vectors']} "
+                                "of the manifest for every chunk"))
+    return problems
+
+
+def _open_store(generation: Generation, settings: Settings, manifest: dict[str, Any], chunks: list[Chunk],
+                chunk_vectors: np.ndarray) -> VectorStore | MemoryStore:
+    """Chroma's collection, checked by its count and a probe; in memory when the disk is too full for Chroma."""
+    def broken(what: str, label: str = store_label(generation, settings)) -> Exception:
+        return damaged(settings.index_dir, generation.name, [Problem(label, what)])
+
+    if settings.vector_store == "embedded":
+        sqlite = generation.path / SQLITE_FILE
+        try:  # checked first: Chroma would make an empty store in place of a missing one
+            with sqlite.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except FileNotFoundError:
+            raise broken("is missing", SQLITE_FILE) from None
+        except OSError as exc:
+            raise broken(f"cannot be read ({exc.strerror})", SQLITE_FILE) from exc
+        if header != SQLITE_HEADER:
+            raise broken("is not a SQLite database (cut short or overwritten)", SQLITE_FILE)
+    try:
+        client = chroma_client(path=generation.chroma_dir, host=settings.chroma_host, port=settings.chroma_port)
+        store = VectorStore(client, generation.collection)
+        count = store.count()
+        rows = np.unique(np.linspace(0, len(chunks) - 1, PROBES).astype(int))
+        nearest = store.nearest_similarities(chunk_vectors[rows])
+        stored = store.entries([chunks[row].id for row in rows])
+    except StoreError as exc:
+        if settings.vector_store == "embedded" and is_disk_full(exc):
+            log.warning("the disk holding %s is full, and Chroma writes on every open: searching its vectors in memory",
+                        generation.chroma_dir)
+            return MemoryStore(chunks, chunk_vectors)
+        if settings.chroma_host and "cannot reach" in str(exc):
+            raise
+        cause = exc.__cause__ or exc
+        label = SQLITE_FILE if settings.vector_store == "embedded" else store_label(generation, settings)
+        raise broken(f"cannot be opened by Chroma ({cause})", label) from exc
+    except Exception as exc:  # chromadb raises bare errors for a damaged segment
+        raise broken(f"cannot be searched by Chroma ({exc.__class__.__name__}: {exc})") from exc
+    if count != manifest["counts"]["chroma_entries"]:
+        raise broken(f"holds {count} entries, not the {manifest['counts']['chroma_entries']} written")
+    if min(nearest) < 1.0 - SAME:
+        raise broken("does not find its own vectors (its search index is damaged)")
+    if any(chunks[row].id not in stored or not np.allclose(stored[chunks[row].id], chunk_vectors[row], atol=SAME)
+           for row in rows):
+        raise broken("holds other vectors than were written")
+    return store

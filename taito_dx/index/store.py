@@ -70,6 +70,44 @@ class VectorStore:
         return [Hit(chunk_id, WHOLE, 1.0 - float(distance))
                 for chunk_id, distance in zip(results["ids"][0], results["distances"][0])]
 
+    def count(self) -> int:
+        return int(self._entries.count())
+
+    def nearest_similarities(self, vectors: np.ndarray) -> list[float]:
+        """The similarity of each vector's nearest entry (1.0 for an entry's own vector in a whole store)."""
+        results = self._entries.query(query_embeddings=vectors, n_results=1, include=["distances"])
+        return [1.0 - float(found[0]) if found else -1.0 for found in results["distances"]]
+
+    def entries(self, ids: list[str] | None = None) -> dict[str, np.ndarray]:
+        """Every entry's vector (or those of `ids`) by chunk id."""
+        got = self._entries.get(ids=ids, include=["embeddings"])
+        return dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
+
+
+class MemoryStore:
+    """Chroma's search over the same chunk vectors, in memory: for a disk too full for Chroma to open its store
+    (Chroma writes to its SQLite file on every open), so that answering needs to write nothing."""
+
+    def __init__(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        self._ids = [chunk.id for chunk in chunks]
+        self._numbers = [chunk.plan_numbers() or {} for chunk in chunks]
+        self._vectors = vectors
+
+    def search(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
+        """The k nearest chunks passing the Chroma-style `where` filter, with cosine similarity."""
+        query = vector / max(float(np.linalg.norm(vector)), 1e-12)
+        similarities = self._vectors @ query
+        order = [row for row in np.argsort(-similarities) if _matches(self._numbers[row], where)][:k]
+        return [Hit(self._ids[row], WHOLE, float(similarities[row])) for row in order]
+
+
+def _matches(numbers: dict[str, int], where: dict[str, Any] | None) -> bool:
+    """Whether plan numbers pass a filter of `{key: value}` terms, alone or under "$and"."""
+    if not where:
+        return True
+    terms = where.get("$and", [where])
+    return all(numbers.get(key) == value for term in terms for key, value in term.items())
+
 
 def drop_collection(client: Any, collection: str) -> None:
     """Delete a generation's collection; one already missing is fine."""
