@@ -20,6 +20,7 @@ from taito_dx.errors import ConfigError, StoreError
 from taito_dx.index.directory import Generation, IndexDir
 from taito_dx.index.integrity import Problem, damaged, file_problems
 from taito_dx.index.keyword import KeywordIndex
+from taito_dx.index.probe import SEGMENT_THRESHOLD, dies_on_search
 from taito_dx.index.space import is_disk_full
 from taito_dx.index.store import MemoryStore, VectorStore, chroma_client
 from taito_dx.index.vectors import PartVectors
@@ -170,6 +171,11 @@ def _open_store(generation: Generation, settings: Settings, manifest: dict[str, 
             raise broken(f"cannot be read ({exc.strerror})", SQLITE_FILE) from exc
         if header != SQLITE_HEADER:
             raise broken("is not a SQLite database (cut short or overwritten)", SQLITE_FILE)
+        if manifest["counts"]["chroma_entries"] > SEGMENT_THRESHOLD and len(chunks):
+            died = dies_on_search(generation.chroma_dir, generation.collection, chunk_vectors[0])
+            if died is not None:  # searched here, it would take this process with it
+                raise broken(f"kills Chroma's search ({died}): its HNSW segment files are damaged",
+                             "chroma/ (the Chroma store's HNSW segment files)")
     try:
         client = chroma_client(path=generation.chroma_dir, host=settings.chroma_host, port=settings.chroma_port)
         store = VectorStore(client, generation.collection)
