@@ -46,7 +46,7 @@ DAMAGES = ("truncated", "emptied", "deleted", "garbage")
 SEGMENT = "chroma/<segment>/"  # Chroma names its segment folder by a UUID
 # Every file of a generation of this layout (test_the_campaign_covers_every_file checks the list).
 FILES = (
-    "chunks.jsonl", "registry.json", "vectors.npy", "vectors.json", "manifest.json",
+    "chunks.jsonl", "registry.json", "guide.json", "vectors.npy", "vectors.json", "manifest.json",
     "keyword/data.csc.index.npy", "keyword/indices.csc.index.npy", "keyword/indptr.csc.index.npy",
     "keyword/params.index.json", "keyword/vocab.index.json", "keyword/ids.json", "keyword/tokens.json",
     "chroma/chroma.sqlite3", f"{SEGMENT}data_level0.bin", f"{SEGMENT}header.bin", f"{SEGMENT}length.bin",
