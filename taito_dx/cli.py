@@ -18,6 +18,7 @@ from taito_dx.settings import Settings, env_names
 
 if TYPE_CHECKING:
     from taito_dx.ingest.pipeline import IngestReport
+    from taito_dx.models import Citation
 
 log = logging.getLogger("taito_dx")
 
@@ -221,7 +222,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from taito_dx.assistant.assistant import Assistant
-    from taito_dx.assistant.citations import excerpt
     from taito_dx.assistant.retrieve import plan_filter
 
     settings = settings_from(args)
@@ -237,17 +237,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(json.dumps({**answer.to_dict(), "seconds": round(seconds, 4)}, ensure_ascii=False, indent=1))
         return 0
     print(answer.text)
-    if answer.citations:
-        print("\nSources:")
-        for number, citation in enumerate(answer.citations, start=1):
-            page = f" p.{citation.page}" if citation.page else ""
-            print(f"[{number}] {citation.source}{page} — {citation.location}")
-            print("    " + excerpt(citation.text, citation.highlights).replace("\n", "\n    "))
+    _print_sources(answer.citations)
     return 0
 
 
 def cmd_consult(args: argparse.Namespace) -> int:
-    from taito_dx.assistant.citations import excerpt
     from taito_dx.assistant.consult import consult
     from taito_dx.assistant.search import PlanSearch
 
@@ -261,13 +255,21 @@ def cmd_consult(args: argparse.Namespace) -> int:
         print(json.dumps({**consultation.to_dict(), "seconds": round(seconds, 4)}, ensure_ascii=False, indent=1))
         return 0
     print(consultation.text)
-    if consultation.citations:
-        print("\nSources:")
-        for number, citation in enumerate(consultation.citations, start=1):
-            page = f" p.{citation.page}" if citation.page else ""
-            print(f"[{number}] {citation.source}{page} — {citation.location}")
-            print("    " + excerpt(citation.text, citation.highlights).replace("\n", "\n    "))
+    _print_sources(consultation.citations)
     return 0
+
+
+def _print_sources(citations: Sequence[Citation]) -> None:
+    """Each citation: its number, document, page, plan location, and the lines that state the cited facts."""
+    from taito_dx.assistant.citations import excerpt
+
+    if not citations:
+        return
+    print("\nSources:")
+    for number, citation in enumerate(citations, start=1):
+        page = f" p.{citation.page}" if citation.page else ""
+        print(f"[{number}] {citation.source}{page} — {citation.location}")
+        print("    " + excerpt(citation.text, citation.highlights).replace("\n", "\n    "))
 
 
 def check_plan_number(flag: str, number: int | None, numbers: Collection[int], kind: str) -> None:
