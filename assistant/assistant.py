@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from dataclasses import replace
 from typing import Any, Iterator, Sequence
 
 from langchain_core.embeddings import Embeddings
@@ -12,11 +13,12 @@ from langchain_core.embeddings import Embeddings
 from taito_dx.assistant.compose import ExtractiveAnswerer
 from taito_dx.assistant.intent import Intent
 from taito_dx.assistant.llm import LLMAnswerer
+from taito_dx.assistant.phrases import phrase
 from taito_dx.assistant.plan_structure import mentions
 from taito_dx.assistant.retrieve import Retrieval
 from taito_dx.assistant.search import PlanSearch
 from taito_dx.chat_models import chat_model
-from taito_dx.models import Answer, Citation, EntityRef, Turn
+from taito_dx.models import Answer, Citation, Turn
 from taito_dx.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -79,11 +81,17 @@ class Assistant:
 
     def _answer(self, intent: Intent, history: Sequence[Turn],
                 where: dict[str, Any] | None) -> tuple[Intent, Retrieval, Answer]:
+        follow_up = _follows_up(intent.text, history)
         found = self.search.search(intent, asks_entity=bool(intent.attributes),
-                                   topic=_follow_up_topic(intent.text, history), where=where)
+                                   topic=history[-1].answer.topic if follow_up else None,
+                                   follows=history[-1].answer.plan if follow_up else "", where=where)
+        if found.plans.ambiguous:  # two plans fit the question equally: which one is meant
+            return intent, found.retrieval, Answer(
+                phrase(intent.language, "which_plan", plans="、".join(f"「{name}」" for name in found.plans.ambiguous)),
+                abstained=True)
         answer = self.extractive.answer(intent, found.links, found.retrieval, found.index, found.catalogue,
                                         found.query_vector)
-        return intent, found.retrieval, answer
+        return intent, found.retrieval, replace(answer, plan=found.index.plan)
 
 
 def joined(answers: list[Answer]) -> Answer:
@@ -99,11 +107,10 @@ def joined(answers: list[Answer]) -> Answer:
         for line in CITATION_MARK.sub(lambda m: f"[{numbers.get(int(m[1]), int(m[1]))}]", answer.text).split("\n"):
             if line not in texts or CITATION_MARK.search(line):  # a frame said once ("The plan says …")
                 texts.append(line)
-    return Answer(text="\n".join(texts), citations=tuple(citations), sources=answers[0].sources, topic=answers[-1].topic)
+    return Answer(text="\n".join(texts), citations=tuple(citations), sources=answers[0].sources, topic=answers[-1].topic,
+                  plan=answers[-1].plan)
 
 
-def _follow_up_topic(question: str, history: Sequence[Turn]) -> EntityRef | None:
-    """The previous answer's topic, when the question reads as a follow-up (it points back, or is short)."""
-    if not history or not (ANAPHORA.search(question) or len(question) <= SHORT_FOLLOW_UP):
-        return None
-    return history[-1].answer.topic
+def _follows_up(question: str, history: Sequence[Turn]) -> bool:
+    """Whether the question reads as a follow-up of the previous answer (it points back, or is short)."""
+    return bool(history) and bool(ANAPHORA.search(question) or len(question) <= SHORT_FOLLOW_UP)

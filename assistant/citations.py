@@ -24,6 +24,7 @@ def cite(chunk: Chunk, *facts: str) -> Citation | None:
         page=chunk.page,
         chunk_id=chunk.id,
         highlights=tuple(dict.fromkeys(fact for fact in facts if fact)),
+        plan=chunk.plan,
     )
 
 

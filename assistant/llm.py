@@ -96,7 +96,7 @@ def _checked(text: str, sources: list[Chunk], fallback: Answer) -> Answer:
     renumber = {old: new for new, old in enumerate(order, start=1)}
     text = CITATION.sub(lambda m: f"[{renumber[int(m[1])]}]", text)
     citations = tuple(
-        Citation(source=c.source, location=c.location, text=c.text, page=c.page, chunk_id=c.id)
+        Citation(source=c.source, location=c.location, text=c.text, page=c.page, chunk_id=c.id, plan=c.plan)
         for c in (sources[n - 1] for n in order)
     )
     return Answer(text=text.strip(), citations=citations, sources=fallback.sources, topic=fallback.topic)

@@ -27,6 +27,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "ja": "{name}は{measure}の取組ですが、担当を記したシートは資料にありません。",
         "en": "{name} is under {measure}; its sheet with the owner is not in the documents.",
     },
+    "which_plan": {
+        "ja": "どの計画についてのご質問ですか。資料には次の計画があり、どれにも当てはまります: {plans}。計画の名前を添えてお尋ねください。",
+        "en": "Which plan do you mean? The question fits these plans of the documents equally: {plans}. Please name the plan.",
+    },
     "owners_listed": {
         "ja": "どの取組の担当かを指定してください。資料のシートに記載のある担当は次のとおりです。",
         "en": "Which initiative do you mean? The sheets in the documents name these owners:",

@@ -9,7 +9,7 @@ numbered one ("施策9", "goal 2") names a scope; an unnumbered one names the le
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from taito_dx.assistant.citations import cite, cite_fact
@@ -326,8 +326,7 @@ def _unique(citations: list[Citation]) -> list[Citation]:
     for citation in citations:
         if citation.chunk_id in seen:
             merged = tuple(dict.fromkeys(seen[citation.chunk_id].highlights + citation.highlights))
-            seen[citation.chunk_id] = Citation(citation.source, citation.location, citation.text, citation.page,
-                                               citation.chunk_id, merged)
+            seen[citation.chunk_id] = replace(seen[citation.chunk_id], highlights=merged)
         else:
             seen[citation.chunk_id] = citation
     return list(seen.values())

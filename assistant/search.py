@@ -17,6 +17,7 @@ from langchain_core.embeddings import Embeddings
 from taito_dx.assistant.entities import EntityCatalogue, Links, link
 from taito_dx.assistant.intent import Intent, analyse, language_of
 from taito_dx.assistant.phrases import phrase
+from taito_dx.assistant.plans import PlanChoice, choose_plan, own_name_words
 from taito_dx.assistant.retrieve import HybridRetriever, Retrieval
 from taito_dx.embeddings import load_embeddings
 from taito_dx.errors import QuestionError
@@ -39,6 +40,7 @@ class Search:
     query_vector: np.ndarray
     links: Links
     retrieval: Retrieval
+    plans: PlanChoice  # the plan it was answered from (`index` is that plan's view), or the plans to ask between
 
 
 class PlanSearch:
@@ -50,34 +52,36 @@ class PlanSearch:
         self.tokenizer = JapaneseTokenizer()
         self.view = IndexView(settings)
         self.retriever = HybridRetriever(self.tokenizer)
-        self._catalogue: tuple[str, EntityCatalogue] | None = None
-        self._derived: dict[str, tuple[str, Any]] = {}
+        self._derived: dict[tuple[str, str], tuple[str, Any]] = {}
         self._lock = threading.Lock()
 
-    def current(self) -> tuple[OpenGeneration, EntityCatalogue]:
-        """The open index generation and its entity catalogue."""
-        index = self.view.current()
-        cached = self._catalogue
-        if cached is None or cached[0] != index.generation.name:
-            with self._lock:
-                cached = self._catalogue
-                if cached is None or cached[0] != index.generation.name:
-                    cached = (index.generation.name, EntityCatalogue.build(index, self.embedder, self.tokenizer))
-                    self._catalogue = cached
-        return index, cached[1]
+    def current(self, plan: str | None = None) -> tuple[OpenGeneration, EntityCatalogue]:
+        """One plan's view of the open index generation (the main plan's by default) and its entity catalogue."""
+        catalogue = self.derived("entities", lambda index: EntityCatalogue.build(index, self.embedder, self.tokenizer),
+                                 plan)
+        return self.view.current().view(plan), catalogue
 
-    def derived(self, name: str, build: Callable[[OpenGeneration], T]) -> T:
-        """What `build` makes from the open generation (a consultation's 取組 profiles, say), made once per
-        generation and kept under `name`, like the entity catalogue."""
-        index = self.view.current()
-        cached = self._derived.get(name)
+    def derived(self, name: str, build: Callable[[OpenGeneration], T], plan: str | None = None) -> T:
+        """What `build` makes from one plan's view of the open generation (its entity catalogue, a consultation's
+        取組 profiles), made once per generation and plan and kept under `name`."""
+        index = self.view.current().view(plan)
+        key = (name, index.plan)
+        cached = self._derived.get(key)
         if cached is None or cached[0] != index.generation.name:
             with self._lock:
-                cached = self._derived.get(name)
+                cached = self._derived.get(key)
                 if cached is None or cached[0] != index.generation.name:
                     cached = (index.generation.name, build(index))
-                    self._derived[name] = cached
+                    self._derived[key] = cached
         return cached[1]
+
+    def plan_of(self, text: str, follows: str = "", *, by_entity_names: bool = True) -> PlanChoice:
+        """Which plan of the corpus `text` is about (`follows`: the plan of the answer it follows up); without
+        `by_entity_names`, only a plan's own name moves the question off the main plan."""
+        own_words = self.derived("plan words", lambda index: own_name_words(index, self.tokenizer))
+        if not by_entity_names:
+            own_words = {name: frozenset() for name in own_words}
+        return choose_plan(text, set(self.tokenizer(text)), own_words, follows)
 
     def analyse(self, question: str) -> Intent:
         """The analysed question; raises `QuestionError` for an empty or over-long one."""
@@ -89,12 +93,14 @@ class PlanSearch:
             raise QuestionError(phrase(intent.language, "empty"))
         return intent
 
-    def search(self, intent: Intent, *, asks_entity: bool, topic: EntityRef | None = None,
+    def search(self, intent: Intent, *, asks_entity: bool, topic: EntityRef | None = None, follows: str = "",
                where: dict[str, Any] | None = None, k: int | None = None) -> Search:
-        """Link and retrieve for an analysed question. `asks_entity`: link titles by similarity alone (the question
-        asks about an entity); `topic`: a previous answer's, carried into a follow-up that names nothing itself;
-        `where`: a Chroma filter on plan location; `k`: passages kept (default: the top-k setting)."""
-        index, catalogue = self.current()
+        """Link and retrieve for an analysed question, in the plan it is about. `asks_entity`: link titles by
+        similarity alone (the question asks about an entity); `topic` and `follows`: a previous answer's entity and
+        plan, carried into a follow-up that names nothing itself; `where`: a Chroma filter on plan location;
+        `k`: passages kept (default: the top-k setting)."""
+        plans = self.plan_of(intent.text, follows)
+        index, catalogue = self.current(plans.plan)
         query_vector = np.asarray(self.embedder.embed_query(intent.text), dtype=np.float32)
         links = link(intent.text, query_vector, set(self.tokenizer(intent.text)), index, catalogue,
                      asks_entity=asks_entity)
@@ -102,4 +108,4 @@ class PlanSearch:
             links = links.continued(topic)
         retrieval = self.retriever.retrieve(index, catalogue, intent.search_text, query_vector,
                                             k=k or self.settings.top_k, where=where, links=links)
-        return Search(intent, index, catalogue, query_vector, links, retrieval)
+        return Search(intent, index, catalogue, query_vector, links, retrieval, plans)

@@ -109,7 +109,7 @@ def _text(text: str) -> str:
 
 def _citation_lines(number: int, citation: Citation) -> list[str]:
     page = f", p.{citation.page}" if citation.page else ""
-    lines = [f"{number}. {_text(citation.source)}{page} — {_text(citation.location)}"]
+    lines = [f"{number}. {_text(citation.source)}{page} — {_text(citation.place)}"]
     if citation.highlights:
         lines.append("   - 該当箇所 (evidence): " + "、".join(f"「{_text(h)}」" for h in citation.highlights))
     lines += [f"   > {_text(line)}" if line.strip() else "   >" for line in citation.text.splitlines()]

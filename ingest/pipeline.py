@@ -6,7 +6,7 @@ import json
 import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -28,7 +28,8 @@ from taito_dx.index.keyword import JapaneseTokenizer, KeywordIndex
 from taito_dx.index.reader import open_generation
 from taito_dx.index.space import is_disk_full, needed_bytes, out_of_space, require
 from taito_dx.models import Chunk, GuideEntry
-from taito_dx.registry import PlanRegistry
+from taito_dx.plan_names import plan_name
+from taito_dx.registry import PlanRegistry, Plans
 from taito_dx.settings import Settings
 from taito_dx.index.store import VectorStore, chroma_client, drop_collection
 from taito_dx.index.vectors import PartVectors
@@ -78,6 +79,7 @@ class _Source:
     registry: PlanRegistry
     warnings: list[str] = field(default_factory=list)
     guide: list[GuideEntry] = field(default_factory=list)
+    plan: str = ""  # the plan its title names ("" for none: it then belongs to the corpus's main plan)
 
 
 def run(paths: list[Path], settings: Settings, *, progress: Progress | None = None,
@@ -108,6 +110,7 @@ def run(paths: list[Path], settings: Settings, *, progress: Progress | None = No
                 carried = None if start.damage else _carry_over(previous, previous_manifest, name)
                 if carried:
                     sources.append(carried)
+        sources = _with_plans(sources)
         report.warnings = [warning for source in sources for warning in source.warnings]
         report.documents = len([s for s in sources if s.name in {name for _, name in files}])
         chunks = _dedupe([chunk for source in sources for chunk in source.chunks])
@@ -191,7 +194,20 @@ def _read(path: Path, name: str, *, max_chars: int | None = None) -> _Source:
         if guide:  # a guide's entries are kept apart from the plan's chunks
             return _Source(name, document.sha256, [], PlanRegistry(), guide=guide)
     chunks, registry = chunk_document(name, plan)
-    return _Source(name, document.sha256, chunks, registry, warnings=[f"{name}: {warning}" for warning in plan.warnings])
+    return _Source(name, document.sha256, chunks, registry, warnings=[f"{name}: {warning}" for warning in plan.warnings],
+                   plan=plan_name(plan.title))
+
+
+def _with_plans(sources: list[_Source]) -> list[_Source]:
+    """The sources with each chunk named by its plan: a document whose title names no plan (a notice, a memo)
+    belongs to the main plan of those that do."""
+    named = Plans()
+    for source in sources:
+        if source.plan:
+            named.add(source.plan, source.registry)
+    main = named.main
+    return [replace(source, plan=source.plan or main,
+                    chunks=[replace(chunk, plan=source.plan or main) for chunk in source.chunks]) for source in sources]
 
 
 def _carry_over(previous: Generation | None, manifest: dict, name: str) -> _Source | None:
@@ -206,7 +222,7 @@ def _carry_over(previous: Generation | None, manifest: dict, name: str) -> _Sour
         log.warning("cannot carry %s over from generation %s (%s)", name, previous.name, exc)
         return None
     return _Source(name, entry["sha256"], chunks, PlanRegistry.from_dict(entry["registry"]),
-                   [GuideEntry.from_dict(e) for e in entry.get("guide", [])])
+                   guide=[GuideEntry.from_dict(e) for e in entry.get("guide", [])], plan=entry.get("plan", ""))
 
 
 def _dedupe(chunks: list[Chunk]) -> list[Chunk]:
@@ -307,11 +323,12 @@ def _known_tokens(previous: Generation) -> dict[str, list[str]]:
 
 
 def _write_plan_files(generation: Generation, sources: list[_Source], chunks: list[Chunk]) -> dict[str, Any]:
-    """Write chunks.jsonl, the merged registry and the guides; return the manifest's entry for each source file."""
-    registry = PlanRegistry()
+    """Write chunks.jsonl, each plan's merged registry and the guides; return the manifest's entry for each source file."""
+    plans = Plans()
     for source in sources:
-        registry.merge(source.registry)
-    registry.save(generation.registry_file)
+        if source.chunks:  # a guide states no plan
+            plans.add(source.plan, source.registry)
+    plans.save(generation.registry_file)
     guide = [asdict(entry) for source in sources for entry in source.guide]
     generation.guide_file.write_text(json.dumps(guide, ensure_ascii=False, indent=1), encoding="utf-8")
     with generation.chunks_file.open("w", encoding="utf-8") as out:
@@ -321,6 +338,7 @@ def _write_plan_files(generation: Generation, sources: list[_Source], chunks: li
         source.name: {
             "sha256": source.sha256,
             "chunks": [chunk.id for chunk in source.chunks],
+            "plan": source.plan,
             "registry": source.registry.to_dict(),
             "guide": [asdict(entry) for entry in source.guide],
         }

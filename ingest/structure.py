@@ -41,8 +41,9 @@ class Unit:
 
 @dataclass
 class ParsedPlan:
-    """What one document contributes: its units and the plan entities it states."""
+    """What one document contributes: its title, its units and the plan entities it states."""
 
+    title: str = ""
     units: list[Unit] = field(default_factory=list)
     goals: dict[int, Goal] = field(default_factory=dict)
     measures: dict[int, Measure] = field(default_factory=dict)
@@ -69,7 +70,9 @@ def parse(pages: list[tuple[str, int | None]]) -> ParsedPlan:
     lines = [Line.read(text, page) for text, page in pages for text in text.split("\n")]
     plan = ParsedPlan()
     _parse_table(lines, plan)
-    _Segmenter(lines, plan).run()
+    segmenter = _Segmenter(lines, plan)
+    plan.title = segmenter.title
+    segmenter.run()
     return plan
 
 

@@ -268,7 +268,7 @@ def _print_sources(citations: Sequence[Citation]) -> None:
     print("\nSources:")
     for number, citation in enumerate(citations, start=1):
         page = f" p.{citation.page}" if citation.page else ""
-        print(f"[{number}] {citation.source}{page} — {citation.location}")
+        print(f"[{number}] {citation.source}{page} — {citation.place}")
         print("    " + excerpt(citation.text, citation.highlights).replace("\n", "\n    "))
 
 

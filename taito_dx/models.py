@@ -27,6 +27,8 @@ class EntityKind(StrEnum):
     SECTION = "section"  # numbered in order of first appearance
 
 
+PATH_SEPARATOR = " > "  # between the parts of a place in a plan: "第2章 > 目標1 > 施策1 > 取組1"
+
 # The plan levels, top down; each is also a `Chunk` field and a Chroma metadata key.
 PLAN_LEVELS = (EntityKind.GOAL, EntityKind.MEASURE, EntityKind.INITIATIVE)
 
@@ -144,6 +146,7 @@ class Chunk:
     measure: int | None = None
     initiative: int | None = None
     heading: str = ""
+    plan: str = ""  # the name of the plan the chunk's document belongs to ("" when no document names one)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", ChunkKind(self.kind))  # read back from JSON as a plain string
@@ -153,11 +156,14 @@ class Chunk:
         """What is embedded and keyword-indexed: the spelled-out location, then the text."""
         return f"{self.heading}\n{self.text}" if self.heading else self.text
 
-    def plan_numbers(self) -> dict[str, int] | None:
-        """Its goal, measure and initiative numbers as Chroma stores them for `where` filters
+    def chroma_metadata(self) -> dict[str, int | str] | None:
+        """Its plan and its goal, measure and initiative numbers as Chroma stores them for `where` filters
         (None where it has none: Chroma refuses empty metadata)."""
-        numbers = {str(key): getattr(self, key) for key in PLAN_LEVELS if getattr(self, key) is not None}
-        return numbers or None
+        metadata: dict[str, int | str] = {str(key): getattr(self, key) for key in PLAN_LEVELS
+                                          if getattr(self, key) is not None}
+        if self.plan:
+            metadata["plan"] = self.plan
+        return metadata or None
 
 
 @dataclass(frozen=True)
@@ -178,9 +184,16 @@ class Citation:
     page: int | None = None
     chunk_id: str = ""
     highlights: tuple[str, ...] = ()
+    plan: str = ""  # the plan the source belongs to, by name
+
+    @property
+    def place(self) -> str:
+        """Where the source is: its plan's name, then its location in the document."""
+        return f"{self.plan}{PATH_SEPARATOR}{self.location}" if self.plan else self.location
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "page": self.page, "location": self.location, "text": self.text}
+        return {"source": self.source, "page": self.page, "plan": self.plan, "location": self.location,
+                "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -192,6 +205,7 @@ class Answer:
     abstained: bool = False
     sources: tuple[ScoredChunk, ...] = field(default=(), compare=False)
     topic: EntityRef | None = None  # what a follow-up question without a subject of its own is about
+    plan: str = ""  # the plan it answers from, which a follow-up question continues in
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from taito_dx.models import Chunk, ChunkKind, EntityKind, Goal, Initiative, Measure
+from taito_dx.models import PATH_SEPARATOR, Chunk, ChunkKind, EntityKind, Goal, Initiative, Measure
 
 LEVEL_WORDS = {EntityKind.GOAL: "目標", EntityKind.MEASURE: "施策", EntityKind.INITIATIVE: "取組"}
-PATH_SEPARATOR = " > "
 SECTION_HEADING = re.compile(r"\d{1,2}\.\s*(.+)$")  # "4. 計画期間"
+# A plan's name in a document's title: words ending in what Japanese municipal plans are called; what follows
+# it (中間のまとめ, 全体版（案）, 概要) names the edition, and "(仮称)" the name's status, not another plan.
+PLAN_TITLE = re.compile(r"[^\s。、「」『』]*?(?:計画|戦略|方針|指針|構想|ビジョン|プラン)")
+PROVISIONAL = re.compile(r"[(（]\s*仮称\s*[)）]")
 
 
 def numbered(kind: EntityKind, number: int) -> str:
@@ -31,6 +35,13 @@ def measure_name(measure: Measure) -> str:
 
 def initiative_name(initiative: Initiative) -> str:
     return titled(EntityKind.INITIATIVE, initiative.number, initiative.title)
+
+
+def plan_name(title: str) -> str:
+    """The plan a document's title names, without edition words: "(仮称) 台東区DX推進計画 中間のまとめについて" and
+    "(仮称)台東区DX推進計画" both name "台東区DX推進計画"; "" for a title that names no plan."""
+    match = PLAN_TITLE.search(PROVISIONAL.sub("", unicodedata.normalize("NFKC", title)).strip())
+    return match[0] if match else ""
 
 
 def plan_path(*, goal: int | None = None, measure: int | None = None, initiative: int | None = None) -> str:

@@ -74,11 +74,45 @@ class PlanRegistry:
             evidence=dict(data["evidence"]),
         )
 
+    def size(self) -> tuple[int, int, int]:
+        """How many 取組, 施策 and 目標 it holds (which plan of a corpus is its main one)."""
+        return len(self.initiatives), len(self.measures), len(self.goals)
+
+
+@dataclass
+class Plans:
+    """Each plan of a corpus by name, its registry kept apart from every other's: documents of one plan
+    (an interim summary and its full edition, say) merge; documents of different plans never do."""
+
+    registries: dict[str, PlanRegistry] = field(default_factory=dict)
+
+    def add(self, name: str, registry: PlanRegistry) -> None:
+        """Add one document's registry to the plan `name` (documents added first win, as in `merge`)."""
+        self.registries.setdefault(name, PlanRegistry()).merge(registry)
+
+    @property
+    def main(self) -> str:
+        """The corpus's main plan, which a question naming no plan is about: the one stating the most
+        取組, 施策 and 目標 (the plan the assistant is deployed for; the others are its neighbours)."""
+        return max(self.registries, key=lambda name: (self.registries[name].size(), name), default="")
+
+    def names(self) -> list[str]:
+        """The plans' names, the main plan first."""
+        main = self.main
+        return [main] + sorted(name for name in self.registries if name != main) if self.registries else []
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"plans": {name: registry.to_dict() for name, registry in self.registries.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Plans:
+        return cls({name: PlanRegistry.from_dict(registry) for name, registry in data["plans"].items()})
+
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path) -> PlanRegistry:
+    def load(cls, path: Path) -> Plans:
         return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 

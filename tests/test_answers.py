@@ -181,7 +181,8 @@ def test_ask_json_prints_the_contract(corpus_settings) -> None:
     assert set(data) == {"answer", "abstained", "citations", "seconds"}
     assert data["abstained"] is False
     assert "情報政策課" in data["answer"]
-    assert set(data["citations"][0]) == {"source", "page", "location", "text"}
+    assert set(data["citations"][0]) == {"source", "page", "plan", "location", "text"}
+    assert data["citations"][0]["plan"] == "台東区DX推進計画"
     assert data["citations"][0]["location"].endswith("取組12")
 
 

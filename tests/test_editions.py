@@ -21,7 +21,7 @@ from taito_dx.ingest.normalize import normalize
 from taito_dx.ingest.pipeline import IngestReport, run
 from taito_dx.ingest.structure import ParsedPlan, parse
 from taito_dx.models import Answer
-from taito_dx.registry import PlanRegistry
+from taito_dx.registry import Plans
 from taito_dx.settings import REPO_CORPUS, Settings
 
 EDITIONS = Path(__file__).resolve().parent / "data" / "editions"
@@ -103,7 +103,9 @@ def test_the_full_edition_ingests_beside_the_interim_summary_with_every_sheet_re
 
     shipped = len([path for path in REPO_CORPUS.iterdir() if path.is_file()])  # the plan and the DX tools guide
     assert (report.errors, report.warnings, report.documents) == ([], [], shipped + 1)
-    registry = PlanRegistry.load(IndexDir(settings.index_dir).current().registry_file)  # type: ignore[union-attr]
+    plans = Plans.load(IndexDir(settings.index_dir).current().registry_file)  # type: ignore[union-attr]
+    assert list(plans.registries) == ["台東区DX推進計画"]  # the full edition is of the same plan: they merge
+    registry = plans.registries["台東区DX推進計画"]
     assert sorted(number for number, i in registry.initiatives.items() if i.has_sheet) == list(range(1, 28))
     assert all(registry.measures[number].indicators for number in range(1, 17))
 

@@ -163,7 +163,8 @@ def injected(tmp_path_factory: pytest.TempPathFactory):
 def test_injected_document_is_indexed_but_changes_no_owner(injected) -> None:
     generation = IndexDir(injected.settings.index_dir).require_current()
     assert any(chunk.source == "notice.txt" for chunk in generation.chunks())  # it is there to be found
-    registry = generation.registry()
+    plans = generation.plans()
+    registry = plans.registries[plans.main]
     assert set(registry.initiatives[12].owners) == {"情報政策課", "総務課"}
     assert set(registry.initiatives[1].owners) == {"情報政策課", "各課"}
 

@@ -22,7 +22,7 @@ from taito_dx.ingest.pipeline import IngestReport, run
 from taito_dx.errors import TaitoDxError
 from taito_dx.index.directory import Generation, IndexDir
 from taito_dx.index.keyword import JapaneseTokenizer, KeywordIndex
-from taito_dx.registry import PlanRegistry
+from taito_dx.registry import Plans
 from taito_dx.settings import REPO_CORPUS, Settings
 from taito_dx.sentences import sentences
 from taito_dx.index.store import chroma_client
@@ -112,9 +112,9 @@ def test_chroma_holds_each_chunk_with_its_plan_numbers(corpus_settings: Settings
 
     stored = collection.get(ids=[sheet.id], include=["metadatas", "embeddings"])
 
-    assert stored["metadatas"][0] == {"goal": 2, "measure": 9, "initiative": 12}
+    assert stored["metadatas"][0] == {"goal": 2, "measure": 9, "initiative": 12, "plan": "台東区DX推進計画"}
     outside = next(chunk for chunk in generation.chunks() if chunk.goal is None)
-    assert collection.get(ids=[outside.id], include=["metadatas"])["metadatas"] == [None]
+    assert collection.get(ids=[outside.id], include=["metadatas"])["metadatas"] == [{"plan": "台東区DX推進計画"}]
     assert len(stored["embeddings"][0]) == 512
     # Chroma holds exactly the chunks; their sentences are in the generation's part vectors
     assert chroma_ids(generation) == set(generation.manifest()["chunk_ids"])
@@ -142,7 +142,7 @@ def test_a_chunk_vector_is_the_mean_of_its_sentence_vectors(corpus_settings: Set
 
 def test_registry_holds_the_plan_and_points_at_its_evidence(corpus_settings: Settings) -> None:
     generation = current(corpus_settings)
-    registry = PlanRegistry.load(generation.registry_file)
+    registry = Plans.load(generation.registry_file).registries["台東区DX推進計画"]
 
     assert (len(registry.goals), len(registry.measures), len(registry.initiatives)) == (3, 16, 27)
     assert registry.initiatives[12].owners == ("情報政策課", "総務課")
@@ -155,7 +155,7 @@ def test_registry_holds_the_plan_and_points_at_its_evidence(corpus_settings: Set
 def test_keyword_index_covers_every_chunk(corpus_settings: Settings) -> None:
     generation = current(corpus_settings)
     keyword = KeywordIndex.load(generation.keyword_dir)
-    sheet = PlanRegistry.load(generation.registry_file).evidence["initiative:12:sheet"]
+    sheet = Plans.load(generation.registry_file).registries["台東区DX推進計画"].evidence["initiative:12:sheet"]
 
     assert keyword.ids == generation.manifest()["chunk_ids"]
     hits = keyword.search(JapaneseTokenizer()("アナログ規制の担当は総務課"), k=3)
@@ -461,7 +461,7 @@ def test_cli_ingest_lists_the_sheets_it_could_not_read(tmp_path: Path) -> None:
         line for line in result.stderr.splitlines() if line.startswith("warning:")]
     generation = IndexDir(index).current()
     assert generation is not None
-    registry = PlanRegistry.load(generation.registry_file)
+    registry = Plans.load(generation.registry_file).registries["台東区DX推進計画"]
     assert not registry.initiatives[23].has_sheet and registry.initiatives[23].owners == ()
     assert sum(registry.initiatives[n].has_sheet for n in range(1, 28)) == 26
     kept = [chunk for chunk in generation.chunks() if chunk.initiative in (14, 23) and chunk.kind == "section"]

@@ -96,7 +96,7 @@ def assert_consistent(generation: Generation, settings: Settings) -> set[str]:
     assert set(client.get_collection(generation.collection).get(include=[])["ids"]) == set(ids)
     table = generation.part_vectors()
     assert {chunk_id for chunk_id, _ in table.keys} == set(ids) and len(table.keys) == len(table.matrix)
-    assert generation.registry().initiatives
+    assert generation.plans().registries["台東区DX推進計画"].initiatives
     return set(ids)
 
 

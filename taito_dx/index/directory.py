@@ -30,7 +30,7 @@ from taito_dx.errors import ConfigError, DamagedIndexError, IndexLockedError, No
 from taito_dx.index.integrity import REPAIR
 from taito_dx.index.space import BASE_BYTES, is_disk_full, out_of_space
 from taito_dx.models import Chunk, GuideEntry
-from taito_dx.registry import PlanRegistry
+from taito_dx.registry import Plans
 from taito_dx.index.vectors import PartVectors
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 KEEP_GENERATIONS = 2
 # The generation layout this code writes and reads (recorded in each manifest as "version").
 # 3: an indicator figure in no stated column is its `value`; 4: guide.json; 5: manifests record every file written
-LAYOUT_VERSION = 5
+LAYOUT_VERSION = 6
 # What a manifest of this layout holds (a manifest without one of them is damaged).
 MANIFEST_KEYS = ("version", "embedding_model", "chroma", "chunk_ids", "files", "written", "counts")
 COUNTS = ("chunks", "vectors", "chroma_entries")
@@ -117,8 +117,13 @@ class Generation:
         with self.chunks_file.open(encoding="utf-8") as lines:
             return [Chunk(**json.loads(line)) for line in lines if line.strip()]
 
-    def registry(self) -> PlanRegistry:
-        return PlanRegistry.load(self.registry_file)
+    def plans(self) -> Plans:
+        """Each plan's registry, by name (registry.json)."""
+        return Plans.load(self.registry_file)
+
+    def keyword_tokens(self) -> dict[str, list[str]]:
+        """Each chunk's keyword tokens, by chunk id (keyword/tokens.json)."""
+        return json.loads((self.keyword_dir / "tokens.json").read_text(encoding="utf-8"))["tokens"]
 
     def guide(self) -> tuple[GuideEntry, ...]:
         """The entries of the guides (documents that link DX tools to the plan's 取組, not the plan)."""

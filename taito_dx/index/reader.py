@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, TypeVar
 
 import numpy as np
@@ -21,11 +21,12 @@ from taito_dx.index.directory import Generation, IndexDir
 from taito_dx.index.integrity import Problem, damaged, file_problems
 from taito_dx.index.keyword import KeywordIndex
 from taito_dx.index.probe import SEGMENT_THRESHOLD, dies_on_search
+from taito_dx.index.scoped import ScopedParts, ScopedStore, plan_keyword
 from taito_dx.index.space import is_disk_full
 from taito_dx.index.store import MemoryStore, VectorStore, chroma_client
 from taito_dx.index.vectors import PartVectors
 from taito_dx.models import Chunk, GuideEntry
-from taito_dx.registry import Fact, PlanRegistry
+from taito_dx.registry import Fact, PlanRegistry, Plans
 from taito_dx.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,11 @@ SAME = 1e-3  # how far from 1.0 a vector's similarity to itself may be
 
 @dataclass
 class OpenGeneration:
-    """Everything retrieval and answering read, loaded once per generation."""
+    """Everything retrieval and answering read, loaded once per generation.
+
+    `open_generation` gives the whole generation (every chunk, checked against the manifest); answering reads
+    one plan's `view`, which holds that plan's chunks, registry and indexes only. With one plan the two are
+    the same object; the whole generation's `registry` is always the main plan's."""
 
     generation: Generation
     chunks: dict[str, Chunk]
@@ -47,8 +52,19 @@ class OpenGeneration:
     registry: PlanRegistry
     guide: tuple[GuideEntry, ...]  # the guides' entries: not the plan, never retrieved for a question
     keyword: KeywordIndex
-    vectors: VectorStore | MemoryStore
-    parts: PartVectors
+    vectors: VectorStore | MemoryStore | ScopedStore
+    parts: PartVectors | ScopedParts
+    plan: str = ""  # the plan this holds, by name (the main plan's for the whole generation)
+    views: dict[str, OpenGeneration] = field(default_factory=dict, repr=False, compare=False)  # main plan's first
+
+    @property
+    def plan_names(self) -> list[str]:
+        """The corpus's plans, the main plan first."""
+        return list(self.views) or [self.plan]
+
+    def view(self, plan: str | None = None) -> OpenGeneration:
+        """The part of the generation about one plan (the main plan for None or a name it does not hold)."""
+        return self.views.get(plan or "", self.views.get(self.plan, self)) if self.views else self
 
     def mask(self, predicate: Callable[[Chunk], bool]) -> np.ndarray:
         """Boolean mask over the keyword index's ids for chunks passing `predicate`."""
@@ -99,7 +115,7 @@ def open_generation(generation: Generation, settings: Settings) -> OpenGeneratio
     if problems:
         raise damaged(settings.index_dir, generation.name, problems)
     chunk_list = _read(settings, generation, "chunks.jsonl", generation.chunks)
-    registry = _read(settings, generation, "registry.json", generation.registry)
+    plans = _read(settings, generation, "registry.json", generation.plans)
     guide = _read(settings, generation, "guide.json", generation.guide)
     keyword = _read(settings, generation, "keyword/", lambda: KeywordIndex.load(generation.keyword_dir))
     parts = _read(settings, generation, "vectors.npy", generation.part_vectors)
@@ -108,8 +124,23 @@ def open_generation(generation: Generation, settings: Settings) -> OpenGeneratio
     if problems:
         raise damaged(settings.index_dir, generation.name, problems)
     vectors = _open_store(generation, settings, manifest, chunk_list, parts.chunk_vectors(order))
-    return OpenGeneration(generation=generation, chunks={chunk.id: chunk for chunk in chunk_list}, order=order,
-                          registry=registry, guide=guide, keyword=keyword, vectors=vectors, parts=parts)
+    main = plans.main
+    whole = OpenGeneration(generation=generation, chunks={chunk.id: chunk for chunk in chunk_list}, order=order,
+                           registry=plans.registries.get(main, PlanRegistry()), guide=guide, keyword=keyword,
+                           vectors=vectors, parts=parts, plan=main)
+    if len(plans.registries) > 1:
+        tokens = _read(settings, generation, "keyword/tokens.json", generation.keyword_tokens)
+        whole.views.update((name, _plan_view(whole, name, plans, tokens)) for name in plans.names())
+    return whole
+
+
+def _plan_view(whole: OpenGeneration, name: str, plans: Plans, tokens: dict[str, list[str]]) -> OpenGeneration:
+    """The part of `whole` about plan `name`; the guides serve the main plan, whose 取組 they name."""
+    order = [chunk_id for chunk_id in whole.order if whole.chunks[chunk_id].plan == name]
+    return replace(whole, chunks={chunk_id: whole.chunks[chunk_id] for chunk_id in order}, order=order,
+                   registry=plans.registries[name], guide=whole.guide if name == plans.main else (),
+                   keyword=plan_keyword(order, tokens), vectors=ScopedStore(whole.vectors, name),
+                   parts=ScopedParts(whole.parts, set(order)), plan=name, views=whole.views)
 
 
 def store_label(generation: Generation, settings: Settings) -> str:

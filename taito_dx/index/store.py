@@ -59,7 +59,7 @@ class VectorStore:
             self._entries.upsert(
                 ids=[chunk.id for chunk in chunks],
                 embeddings=vectors,
-                metadatas=[chunk.plan_numbers() for chunk in chunks],
+                metadatas=[chunk.chroma_metadata() for chunk in chunks],
             )
         except Exception as exc:
             raise StoreError(f"cannot write to Chroma collection {self.collection!r}: {exc}") from exc
@@ -90,7 +90,7 @@ class MemoryStore:
 
     def __init__(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
         self._ids = [chunk.id for chunk in chunks]
-        self._numbers = [chunk.plan_numbers() or {} for chunk in chunks]
+        self._numbers = [chunk.chroma_metadata() or {} for chunk in chunks]
         self._vectors = vectors
 
     def search(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
@@ -101,8 +101,8 @@ class MemoryStore:
         return [Hit(self._ids[row], WHOLE, float(similarities[row])) for row in order]
 
 
-def _matches(numbers: dict[str, int], where: dict[str, Any] | None) -> bool:
-    """Whether plan numbers pass a filter of `{key: value}` terms, alone or under "$and"."""
+def _matches(numbers: dict[str, int | str], where: dict[str, Any] | None) -> bool:
+    """Whether a chunk's metadata (plan numbers, plan name) passes a filter of `{key: value}` terms, alone or under "$and"."""
     if not where:
         return True
     terms = where.get("$and", [where])

@@ -73,7 +73,8 @@ def deep_problems(opened: OpenGeneration, settings: Settings) -> list[Problem]:
     """Chroma's entries against the sentence vectors, and every chunk a registry or manifest refers to."""
     problems = []
     known = set(opened.order)
-    evidence = set(opened.registry.evidence.values()) - known
+    registries = [view.registry for view in opened.views.values()] or [opened.registry]
+    evidence = {chunk_id for registry in registries for chunk_id in registry.evidence.values()} - known
     if evidence:
         problems.append(Problem("registry.json", f"cites {len(evidence)} chunks that chunks.jsonl does not hold"))
     listed = {chunk_id for entry in opened.generation.manifest()["files"].values() for chunk_id in entry["chunks"]}
