@@ -21,11 +21,12 @@ from taito_dx.plan_names import initiative_name, measure_name, numbered, plan_pa
 from taito_dx.registry import Fact
 
 PROFILES = "consultation-profiles"  # the key of the 取組 profiles PlanSearch keeps per index generation
-# Below this fit no 取組 addresses the problem (a fit is a profile line's cosine plus its shared rare words:
-# profiles.EVIDENCE_WEIGHT). A 取組 within MARGIN of the best one's fit is suggested too, up to LIMIT. Chosen on
-# the dev work problems (evals/consultations.jsonl, 67): 0.55 declined 15 of 16 out-of-scope problems and 3 of
-# 51 in-scope ones; 0.5 kept 6 out-of-scope ones, 0.6 declined 4 in-scope ones; MARGIN 0.03-0.1 ranked the same.
-MIN_FIT = 0.55
+# Below this fit no 取組 addresses the problem (a fit is a profile line's cosine plus its shared rare content
+# words: profiles.EVIDENCE_WEIGHT). A 取組 within MARGIN of the best one's fit is suggested too, up to LIMIT.
+# Chosen with EVIDENCE_WEIGHT on the dev work problems (evals/consultations.jsonl, 75 with 24 out of scope), over
+# weights 0-0.08 and fits 0.40-0.75: 0.70 with 0.08 declined 22 of 24 out-of-scope problems and 4 of 51 in-scope
+# ones (all tokens as words, 0.55 with 0.05: 18 of 24 and 3); MARGIN 0.03-0.1 ranked the same.
+MIN_FIT = 0.70
 MARGIN = 0.06
 LIMIT = 5
 
@@ -156,9 +157,11 @@ def consult(search: PlanSearch, problem: str, *, limit: int = LIMIT) -> Consulta
     Raises `QuestionError` for an empty or over-long description, like `Assistant.ask`.
     """
     intent = search.analyse(problem)
-    profiles = search.derived(PROFILES, lambda index: InitiativeProfiles.build(index, search.embedder, search.tokenizer))
-    index = search.view.current()
-    fits = profiles.fits(intent.text, set(search.tokenizer(intent.text)))
+    plan = search.plan_of(intent.text, by_entity_names=False).plan  # a problem's words describe it, not a plan's 取組
+    profiles = search.derived(PROFILES, lambda index: InitiativeProfiles.build(index, search.embedder, search.tokenizer),
+                              plan)
+    index = search.view.current().view(plan)
+    fits = profiles.fits(intent.text, search.tokenizer.content_words(intent.text))
     if not fits or fits[0].score < MIN_FIT:
         return Consultation(intent.text, intent.language, ())
     best = fits[0].score

@@ -29,10 +29,11 @@ TERM = re.compile(r"[\u3400-\u9fff\u30a0-\u30ff々ー]{2,}|[A-Z]{2,}|[A-Za-z][a-
 MIN_TERM = 2
 FIELD_BREAK = re.compile(r"\n|(?<=。)|■")
 # A line's score is its cosine to the problem plus this much per unit of rarity (log of profiles over profiles
-# using the word) of each word the two share. Chosen on the dev work problems (evals/consultations.jsonl) with
+# using the word) of each content word the two share (`JapaneseTokenizer.content_words`: 居る, 為る and English
+# "the", "and" share nothing). Chosen on the dev work problems (evals/consultations.jsonl, 75) with
 # consult.MIN_FIT: words counted per line declined more out-of-scope problems and fewer in-scope ones than words
-# counted over a whole profile, which a 取組 with more text has more of.
-EVIDENCE_WEIGHT = 0.05
+# counted over a whole profile, which a 取組 with more text has more of; see consult.MIN_FIT for the grid.
+EVIDENCE_WEIGHT = 0.08
 
 
 class LineKind(StrEnum):
@@ -88,7 +89,7 @@ class InitiativeProfiles:
         texts = list(dict.fromkeys(line.text for line in lines))  # a 施策's lines serve each of its 取組
         embedded = dict(zip(texts, encoder.embed_documents(texts)))
         vectors = np.array([embedded[line.text] for line in lines], dtype=np.float32)
-        tokens = tuple(frozenset(tokenizer(line.text)) for line in lines)
+        tokens = tuple(frozenset(tokenizer.content_words(line.text)) for line in lines)
         profiles: dict[int, set[str]] = {}
         for line, words in zip(lines, tokens):
             profiles.setdefault(line.initiative, set()).update(words)
