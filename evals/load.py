@@ -1,9 +1,12 @@
 """Load on loopback: N concurrent conversations of 3 questions through a real `taito-dx serve`.
 
-Each conversation is its own `gradio_client.Client` (its own session): an eval question, a follow-up
-that leans on it, and a second eval question, each through `/ask`. Every client connects first, then
-all start at once. The seconds per reply are printed as p50 / p95 / max per level of concurrency,
-with the CPU seconds the server process used:
+Each conversation is its own Gradio session (its own session hash, so its own history): an eval
+question, a follow-up that leans on it, and a second eval question, each through the `/ask` endpoint of
+Gradio's HTTP API (POST `gradio_api/call/ask`, then its event stream), as a browser's page calls it.
+The conversations are tasks of one asyncio loop over one httpx connection pool, so that on a 2-core
+machine the load generator takes little of the CPU it measures (50 `gradio_client.Client`s, a thread
+each, took more CPU than the server). All start at once. The seconds per reply are printed as p50 /
+p95 / max per level of concurrency, with the CPU seconds the server process used:
 
     python -m taito_dx.evals.load --index-dir .taito-dx --conversations 50 100 200
 """
@@ -11,17 +14,19 @@ with the CPU seconds the server process used:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import math
 import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+import uuid
 from pathlib import Path
 from typing import Any, Sequence
+
+import httpx
 
 from taito_dx.evals.harness import free_port
 from taito_dx.evals.scenarios import wait_for_http
@@ -43,25 +48,35 @@ def plans(count: int, questions: list[str]) -> list[tuple[str, ...]]:
             for i in range(count)]
 
 
-def converse(url: str, questions: tuple[str, ...], start: threading.Barrier, timeout_s: float) -> list[float]:
-    """One member of staff asking `questions` in turn; the seconds each reply took."""
-    from gradio_client import Client
+async def ask(client: httpx.AsyncClient, url: str, session: str, question: str,
+              chat: list[dict[str, Any]]) -> list[Any]:
+    """One question through Gradio's HTTP API in `session`: the `/ask` endpoint's outputs (the chat first)."""
+    posted = await client.post(f"{url}gradio_api/call/ask", json={"data": [question, chat], "session_hash": session})
+    posted.raise_for_status()
+    event = None
+    async with client.stream("GET", f"{url}gradio_api/call/ask/{posted.json()['event_id']}") as stream:
+        async for line in stream.aiter_lines():
+            if line.startswith("event:"):
+                event = line.removeprefix("event:").strip()
+            elif line.startswith("data:") and event in ("complete", "error"):
+                data = json.loads(line.removeprefix("data:"))
+                if event == "error":
+                    raise RuntimeError(f"the server answered with an error: {data}")
+                return data
+    raise RuntimeError(f"the event stream ended without a result (last event: {event})")
 
-    # Plain HTTP on loopback: ssl_verify=False only spares loading the CA store for every request (~40 ms of
-    # CPU each, which on 2 cores would measure the client rather than the server).
-    client = Client(url, verbose=False, download_files=False, analytics_enabled=False, ssl_verify=False,
-                    httpx_kwargs={"timeout": 120})
-    try:
-        start.wait(timeout=timeout_s)  # every member of staff has the page open, then all ask at once
-        chat: list[dict[str, Any]] = []
-        latencies = []
-        for question in questions:
-            began = time.monotonic()
-            chat = client.submit(question, chat, api_name="/ask").result(timeout=timeout_s)[0]
-            latencies.append(time.monotonic() - began)
-        return latencies
-    finally:
-        client.close()
+
+async def converse(client: httpx.AsyncClient, url: str, questions: tuple[str, ...], start: asyncio.Event) -> list[float]:
+    """One member of staff asking `questions` in turn in a session of their own; the seconds each reply took."""
+    session = uuid.uuid4().hex
+    await start.wait()
+    chat: list[dict[str, Any]] = []
+    latencies = []
+    for question in questions:
+        began = time.monotonic()
+        chat = (await ask(client, url, session, question, chat))[0]
+        latencies.append(time.monotonic() - began)
+    return latencies
 
 
 def cpu_seconds(pid: int) -> float:
@@ -72,18 +87,21 @@ def cpu_seconds(pid: int) -> float:
 
 def run_level(url: str, count: int, questions: list[str], *, timeout_s: float = 600.0) -> dict[str, Any]:
     """`count` conversations at once; reply latency p50 / p95 / max in seconds, throughput, failures."""
-    start = threading.Barrier(count)
-    began = time.monotonic()
-    latencies: list[float] = []
-    errors: list[str] = []
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        futures = [pool.submit(converse, url, plan, start, timeout_s) for plan in plans(count, questions)]
-        for future in futures:
-            try:
-                latencies += future.result()
-            except Exception as exc:  # counted, never stops the others
-                errors.append(f"{type(exc).__name__}: {exc}")
-    wall = time.monotonic() - began
+    return asyncio.run(_run_level(url, count, questions, timeout_s))
+
+
+async def _run_level(url: str, count: int, questions: list[str], timeout_s: float) -> dict[str, Any]:
+    limits = httpx.Limits(max_connections=2 * count, max_keepalive_connections=2 * count)
+    async with httpx.AsyncClient(timeout=timeout_s, limits=limits) as client:
+        start = asyncio.Event()
+        tasks = [asyncio.create_task(converse(client, url, plan, start)) for plan in plans(count, questions)]
+        await asyncio.sleep(0)  # every conversation is waiting; then all ask at once
+        began = time.monotonic()
+        start.set()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        wall = time.monotonic() - began
+    latencies = [s for result in results if not isinstance(result, BaseException) for s in result]
+    errors = [f"{type(result).__name__}: {result}" for result in results if isinstance(result, BaseException)]
     return {"conversations": count, "replies": len(latencies), "errors": len(errors), "wall_s": round(wall, 2),
             "replies_per_s": round(len(latencies) / wall, 1),
             "p50_s": round(statistics.median(latencies), 3) if latencies else None,
