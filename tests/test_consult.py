@@ -23,9 +23,9 @@ PLAN = "taito-dx-plan-interim-summary.txt"
 
 
 def test_a_paper_form_retyped_by_hand_points_to_rpa_and_ai_ocr_and_says_why(assistant) -> None:
-    # the example: online applications (取組1) come first, RPA・AI-OCR (取組14) right after
+    # the example (RPA・AI-OCR was ranked 4th, behind 取組1, 12 and 8): RPA・AI-OCR (取組14) comes first
     scanned = consult(assistant.search, "紙の申請書をスキャンして手で入力し直している")
-    assert [s.initiative.number for s in scanned.suggestions][:2] == [1, 14]
+    assert scanned.suggestions[0].initiative.number == 14, [s.initiative.title for s in scanned.suggestions]
     result = consult(assistant.search, "紙の調査票を目で見て、一枚ずつシステムに打ち込んでいる")
     first = result.suggestions[0]
     assert first.initiative.number == 14, [s.initiative.title for s in result.suggestions]
