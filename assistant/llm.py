@@ -99,7 +99,8 @@ def _checked(text: str, sources: list[Chunk], fallback: Answer) -> Answer:
         Citation(source=c.source, location=c.location, text=c.text, page=c.page, chunk_id=c.id, plan=c.plan)
         for c in (sources[n - 1] for n in order)
     )
-    return Answer(text=text.strip(), citations=citations, sources=fallback.sources, topic=fallback.topic)
+    return Answer(text=text.strip(), citations=citations, sources=fallback.sources, topic=fallback.topic,
+                  plan=fallback.plan)
 
 
 def _evidence(fallback: Answer, retrieval: Retrieval) -> list[Chunk]:
