@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from taito_dx.assistant.glossary import japanese_terms
 from taito_dx.index.keyword import JapaneseTokenizer
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -37,7 +38,7 @@ class Attribute(StrEnum):
 # Attribute → pattern (case-insensitive).
 INTENTS: dict[Attribute, re.Pattern[str]] = {
     Attribute.OWNER: re.compile(
-        r"担当|所管|どこの課|どの課|何課|どこが|どの部署|担う|責任|\bowns?\b|\bowner|in charge|responsib|"
+        r"担当|所管|どこの課|どの課|何課|どこが|どの部署|担う|責任|\bowns\b|\bowned\b|(?<!its )(?<!their )(?<!our )\bown\b|\bowner|in charge|responsib|"
         r"(?<!background )(?<!this )\bsections?\b(?!\s+(of|in)\s+(the\s+)?(chapter|plan|document|summary|report))|"
         r"department|\bdept\b|division|\bwho\b(?!.*\b(mayor|name)\b)", re.I),
     Attribute.INDICATOR: re.compile(
@@ -144,9 +145,10 @@ class Intent:
     @property
     def search_text(self) -> str:
         """The text keyword search reads: the question, with the plan's way of writing the months it names in
-        English ("March" → 3月), which Japanese sentences otherwise never share."""
+        English ("March" → 3月) and the plan's words for its English words of administration (background → 背景:
+        `glossary`), which Japanese sentences otherwise never share."""
         months = [f"{number}月" for name, number in MONTHS.items() if re.search(rf"\b{name}\b", self.text, re.I)]
-        return " ".join([self.text, *months])
+        return " ".join([self.text, *months, *japanese_terms(self.text)])
 
 
 def normalize_question(question: str) -> str:

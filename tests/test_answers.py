@@ -321,3 +321,20 @@ def test_a_month_named_in_english_meets_the_plans_months(assistant: Assistant) -
 def test_a_line_the_question_quotes_is_explained_by_what_stands_above_it(assistant: Assistant) -> None:
     answer = assistant.ask("「指定場所での書類の掲示が必要」ってどういうこと？")
     assert "書面掲示規制 指定場所での書類の掲示が必要" in answer.text
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("Where does the plan deal with training its own employees?", False),
+    ("Who owns initiative 12?", True),
+    ("Which section is it owned by?", True),
+])
+def test_own_asks_for_an_owner_only_as_a_verb(question: str, owner: bool) -> None:
+    from taito_dx.assistant.intent import Attribute, analyse
+
+    assert analyse(question).asks(Attribute.OWNER) is owner
+
+
+def test_an_english_question_searches_with_the_plans_words_for_its_administrative_words(assistant) -> None:
+    answer = assistant.ask("Tell me about the background to this plan: when did the ward first make an informatization plan?")
+
+    assert "平成13年" in answer.text and answer.citations[0].location.endswith("1. 背景"), answer.text

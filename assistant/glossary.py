@@ -1,0 +1,64 @@
+"""English words of municipal administration and the Japanese words plans write for them.
+
+Sudachi reads an English word as its katakana loanword (schedule → スケジュール), so keyword search meets a
+plan's loanwords; the plan's kanji words (背景, 趣旨, 基本理念, 区民) an English question never shares. These
+are the standard words of Japanese municipal plans — their section headings (背景, 改訂の趣旨, 計画の位置づけ,
+計画期間, 基本理念, 推進体制, 今後のスケジュール) and the vocabulary of administration — not the words of
+any question set. An English question's keyword search reads them beside its own words.
+"""
+
+from __future__ import annotations
+
+import re
+
+PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b(?:{english})\b", re.I), japanese) for
+                                                              english, japanese in (
+    # the sections of a plan
+    (r"background", "背景"),
+    (r"purposes?|aims?|objectives?|intent(?:ion)?s?", "趣旨 目的"),
+    (r"revis(?:e|ed|es|ing|ion|ions)", "改訂"),
+    (r"position(?:ing|ed)?|higher-level plans?|upper-level plans?", "位置づけ 上位計画"),
+    (r"plan(?:'s)? (?:period|term)|planning period", "計画期間"),
+    (r"period|duration", "期間"),
+    (r"philosoph(?:y|ies)|visions?|principles?", "基本理念 理念"),
+    (r"promotion (?:structure|system)|organi[sz]ation(?:al)?|governance|framework|structure", "推進体制 体制"),
+    (r"timeline|next steps?", "スケジュール"),
+    (r"formulat(?:e|ed|es|ion)|adopt(?:ed|ion)?|finali[sz](?:e|ed|ation)", "策定"),
+    # what a plan's entities hold
+    (r"indicators?|kpis?|metrics?", "評価指標 指標"),
+    (r"current (?:state|situation|status)|status quo|as it is now", "現状 現況"),
+    (r"challenges?|issues?|problems?", "課題"),
+    (r"ideal|future state|should look like|to-be", "あるべき姿"),
+    (r"evaluat(?:e|ed|ion)|progress", "評価 進捗"),
+    (r"achiev(?:e|ed|ement|ing)", "達成"),
+    (r"priorit(?:y|ies)|key (?:initiatives|measures|actions)", "重点"),
+    # the vocabulary of administration
+    (r"residents?|citizens?", "区民"),
+    (r"staff|employees?|officials?|personnel", "職員"),
+    (r"national government|the state|nationwide|the country", "国"),
+    (r"municipalit(?:y|ies)|local governments?", "自治体"),
+    (r"population", "人口"),
+    (r"human resources?|talent|experts?|specialists?", "人材 専門人材"),
+    (r"train(?:ing)?|develop(?:ing)? (?:staff|people|skills)|skills? development", "育成 研修"),
+    (r"educat(?:ion|ional)|schools?|pupils?|students?|teachers?", "教育 学校 児童 生徒"),
+    (r"efficien(?:t|cy)|streamlin(?:e|ing)", "効率化"),
+    (r"labou?r[- ]saving", "省力化"),
+    (r"procedures?|applications?|paperwork", "手続き 申請"),
+    (r"consultations?|advice", "相談"),
+    (r"collaborat(?:e|ion)|cooperat(?:e|ion)|partners?(?:hip)?|coordinat(?:e|ion)", "連携"),
+    (r"ordinances?|regulations?|bylaws?", "条例 規制"),
+    (r"laws?|acts?|legislation", "法"),
+    (r"work(?:ing)? styles?|ways? of working", "働き方"),
+    (r"reforms?", "改革"),
+    (r"childcare|child-rearing|parenting", "子育て"),
+    (r"elderly|older (?:people|residents)|seniors?", "高齢者"),
+    (r"disabilit(?:y|ies)|disabled", "障害"),
+    (r"disasters?|emergenc(?:y|ies)", "防災 災害"),
+    (r"companies|businesses|firms|private sector", "事業者 民間"),
+    (r"tourism|tourists?|visitors", "観光"),
+))
+
+
+def japanese_terms(text: str) -> list[str]:
+    """The plan's Japanese words for the English words of administration that `text` uses."""
+    return [japanese for pattern, japanese in PLAN_GLOSSARY if pattern.search(text)]
