@@ -92,7 +92,7 @@ def test_feedback_is_appended_as_json_lines_and_read_back(tmp_path: Path) -> Non
         "rating": "up",
         "question": ANALOG,
         "answer": "情報政策課、総務課 [1]",
-        "citations": [{"source": "plan.txt", "page": None, "location": "第2章 > 目標2 > 施策9 > 取組12",
+        "citations": [{"source": "plan.txt", "page": None, "plan": "", "location": "第2章 > 目標2 > 施策9 > 取組12",
                        "text": "取組12 アナログ規制の点検・見直し\n担当 情報政策課\n総務課"}],
     }
     assert "情報政策課" in lines[0]  # written as UTF-8, not \\u escapes
