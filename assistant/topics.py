@@ -14,6 +14,7 @@ from langchain_core.embeddings import Embeddings
 
 from taito_dx.assistant.citations import cite_fact
 from taito_dx.assistant.entities import EntityCatalogue
+from taito_dx.assistant.glossary import japanese_terms
 from taito_dx.assistant.phrases import phrase
 from taito_dx.assistant.retrieve import Retrieval
 from taito_dx.index.keyword import JapaneseTokenizer
@@ -42,6 +43,8 @@ MIN_SCORE = 0.3
 OVERLAP_WEIGHT = 0.3
 PASSAGE_WEIGHT = 0.1
 MAX_MEASURES = 3
+# Between the things a topic joins ("学校や教育", "staff skills / human resource development"): each is a topic.
+CONJUNCTION = re.compile(r"\s*(?:や|および|及び|または|又は|とか|/|、|,|\band\b|\bor\b)\s*", re.I)
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,12 @@ def topic_part(topic: str, index: OpenGeneration, catalogue: EntityCatalogue, re
     registry = index.registry
     vector = np.asarray(embedder.embed_query(topic), dtype=np.float32)
     words = set(tokenizer(topic))
+    # each thing joined, in the plan's words where it is an English word of administration (health → 健康)
+    conjuncts = [set(tokenizer(" ".join(japanese_terms(part)) or part)) for part in CONJUNCTION.split(topic) if part.strip()]
+    conjuncts = [part for part in conjuncts if part] or [words]
     retrieved = {scored.chunk.id: 1.0 / rank for rank, scored in enumerate(retrieval.chunks, start=1)}
     scores: dict[int, float] = {}  # by 施策
-    named: set[int] = set()  # 施策 one of whose titles uses every word of the topic
+    named: set[int] = set()  # 施策 one of whose titles uses every word of the topic, or of one thing it joins
     for row, label in enumerate(catalogue.labels):
         if label.ref.kind not in (EntityKind.MEASURE, EntityKind.INITIATIVE):
             continue
@@ -84,7 +90,7 @@ def topic_part(topic: str, index: OpenGeneration, catalogue: EntityCatalogue, re
             registry.initiatives[label.ref.number].measure
         if measure in registry.measures:
             scores[measure] = max(scores.get(measure, 0.0), score)
-            if words and words <= title_words:
+            if any(part <= title_words for part in conjuncts):  # its title names one of the things asked about
                 named.add(measure)
     if not scores:
         return None
