@@ -119,6 +119,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "{scope} has {count} {level}: {listing}",
     },
     "structure_count_only": {"ja": "{scope}の{level}は{count}件です。", "en": "{scope} has {count} {level}."},
+    "structure_having": {
+        "ja": "{scope}の{listed}のうち、{level}が{count}件のもの（{total}件）: {listing}",
+        "en": "{scope} has {total} {listed} with {count} {level} each: {listing}",
+    },
+    "structure_having_none": {
+        "ja": "{scope}の{listed}に、{level}が{count}件のものはありません。",
+        "en": "{scope} has no {listed} with {count} {level}.",
+    },
     "structure_most": {
         "ja": "{level}が最も多いのは{names}で、{count}件です。",
         "en": "The most {level}: {names}, with {count}.",

@@ -1,5 +1,6 @@
 """Structure questions, answered from the registry at every level: which 目標 / 施策 / 取組 there are under
-a scope, how many, which has the most or fewest, how two compare, what number one is — and, for a number
+a scope, how many, which has the most or fewest, which have a given number below them, how two compare, what
+number one is — and, for a number
 the plan does not have, that it does not exist, with the valid range.
 
 A question's structure is read from the plan's level words (目標, 施策, 取組 and their English names): a
@@ -39,6 +40,7 @@ class Ask(StrEnum):
     FEWEST = "fewest"
     COMPARE = "compare"
     NUMBER = "number"  # which number an entity (named by title) has
+    HAVING = "having"  # which of a level have a given number of the level below ("施策 with two 取組")
 
 
 LEVELS_JA = r"(?:目標(?!値|\s*[(（])|施策|取組|取り組み)"
@@ -57,6 +59,16 @@ LIST_OF = re.compile(
     rf"(?:\w+\s+)?(?P<en>{LEVELS_ANY})|(?:list|names?)\s+of\s+(?:the\s+)?(?:plan's\s+)?(?:\w+\s+)?(?P<of>{LEVELS_ANY})|"
     rf"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?:plan's\s+)?(?:\w+\s+)?(?P<all>{LEVELS_ANY})|"
     rf"\bwhich\s+(?P<wh>{LEVELS_ANY})|(?P<are>{LEVELS_ANY})\s+(?:are there|does it have|of (?:the )?plan)", re.I)
+# How many of the level below an entity has: "have two initiatives", "取組が2つある", "2つの取組を持つ".
+NUMBER_WORDS = {"one": 1, "a single": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                "九": 9, "十": 10}
+_COUNT_WORD = rf"(?P<n>\d{{1,2}}|{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})"
+HAVING_COUNT = re.compile(
+    rf"(?:ha(?:ve|s)|with|contain(?:s|ing)?|hold(?:s|ing)?)\s+(?:exactly\s+|only\s+|just\s+)?{_COUNT_WORD}\s+"
+    rf"(?P<en>{LEVELS_EN})|(?P<ja>{LEVELS_JA})\s*(?:が|を|の数が)?\s*{_COUNT_WORD.replace('?P<n>', '?P<n2>')}\s*(?:つ|個|件)\s*"
+    rf"(?:だけ)?\s*(?:ある|の|持つ|含む|しかない)|{_COUNT_WORD.replace('?P<n>', '?P<n3>')}\s*(?:つ|個|件)の\s*(?P<ja2>{LEVELS_JA})\s*"
+    rf"(?:が|を)\s*(?:ある|持つ|含む)", re.I)
 CHILDREN_OF = re.compile(rf"(?:目標|施策)\s*\d+\s*(?:の|に|には)\s*(?:ある|含まれる)?\s*(?P<ja>{LEVELS_JA})\s*(?:は|を)?\s*[?？]?$")
 CUES: dict[Ask, re.Pattern[str]] = {
     Ask.MOST: re.compile(r"一番多|最も多|最多|もっとも多|most|largest|biggest|greatest", re.I),
@@ -81,7 +93,8 @@ class Structure:
     ask: Ask
     scopes: tuple[EntityRef, ...]
     levels: tuple[EntityKind, ...]  # the levels listed or counted (取組 in 施策9の取組数)
-    ranked: EntityKind | None = None  # for MOST / FEWEST: the level ranked (目標 in "which goal has the most …")
+    ranked: EntityKind | None = None  # for MOST / FEWEST / HAVING: the level ranked or listed (目標 in "which goal has the most …")
+    having: int = 0  # for HAVING: how many of `levels` each listed entity has
 
 
 @dataclass(frozen=True)
@@ -128,6 +141,14 @@ def read_structure(question: str) -> Structure | None:
     below_scopes = [kind for kind in levels if all(is_below(kind, scope.kind) for scope in scopes)]
     if CUES[Ask.NUMBER].search(question) and levels and not scopes:
         return Structure(Ask.NUMBER, (), (levels[0],))
+    having = HAVING_COUNT.search(question)
+    if having:
+        counted_kind = _kind(having["en"] or having["ja"] or having["ja2"])
+        count = having["n"] or having["n2"] or having["n3"]
+        listed_kinds = [kind for kind in levels if is_below(counted_kind, kind)]
+        if listed_kinds and all(is_below(listed_kinds[0], scope.kind) for scope in scopes):
+            return Structure(Ask.HAVING, scopes, (counted_kind,), listed_kinds[0],
+                             having=int(count) if count.isdigit() else NUMBER_WORDS[count.lower()])
     most, fewest = CUES[Ask.MOST].search(question), CUES[Ask.FEWEST].search(question)
     same_level = [scope for scope in scopes if scope.kind == scopes[0].kind] if scopes else []
     if len(same_level) >= 2 and CUES[Ask.COMPARE].search(question):
@@ -157,6 +178,8 @@ def answer_structure(structure: Structure, index: OpenGeneration, lang: str) -> 
         return _superlative(structure, index, lang)
     if structure.ask == Ask.COMPARE:
         return _compare(structure, index, lang)
+    if structure.ask == Ask.HAVING:
+        return _having(structure, index, lang)
     lines: list[str] = []
     citations: list[Citation] = []
     for scope in structure.scopes or (None,):
@@ -207,6 +230,25 @@ def _superlative(structure: Structure, index: OpenGeneration, lang: str) -> Stru
     text = phrase(lang, key, names=names, level=phrase(lang, f"level_{level}"), count=str(extreme))
     citations = [c for winner in winners for c in _count_citations(index, winner, level, extreme)
                  or _member_citations(index, [winner, *_members(registry, winner, level)])]
+    return StructurePart(text, tuple(_unique(citations)))
+
+
+def _having(structure: Structure, index: OpenGeneration, lang: str) -> StructurePart | None:
+    """The entities of the listed level (under the scope) that have exactly `having` of the level below."""
+    registry = index.registry
+    assert structure.ranked is not None
+    (level,) = structure.levels
+    scope = structure.scopes[0] if structure.scopes else None
+    candidates = _members(registry, scope, structure.ranked)
+    if not candidates:
+        return None
+    found = [ref for ref in candidates if len(_members(registry, ref, level)) == structure.having]
+    key = "structure_having" if found else "structure_having_none"
+    text = phrase(lang, key, scope=_scope_name(registry, scope, lang), listed=phrase(lang, f"level_{structure.ranked}"),
+                  level=phrase(lang, f"level_{level}"), count=str(structure.having), listing=_listing(registry, found, lang),
+                  total=str(len(found)))
+    citations = [c for ref in (found or candidates) for c in _count_citations(index, ref, level, structure.having)
+                 or _member_citations(index, [ref, *_members(registry, ref, level)])]
     return StructurePart(text, tuple(_unique(citations)))
 
 

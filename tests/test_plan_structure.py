@@ -76,3 +76,24 @@ def test_a_number_the_plan_does_not_have_is_said_with_the_valid_range(assistant:
     answer = assistant.ask(question)
     assert answer.abstained and shown in answer.text
     assert answer.citations  # the table row of the last one there is
+
+
+@pytest.mark.parametrize(("question", "listed", "not_listed"), [
+    ("Which measures under goal 1 have two initiatives?", ["施策1", "施策4", "施策5"], ["施策2", "施策14"]),
+    ("目標3で取組が1つだけの施策は？", ["施策16"], ["施策14", "施策15"]),
+    ("2つの取組を持つ施策を教えて", ["施策1", "施策4", "施策5", "施策14", "施策15"], ["施策9"]),
+    ("Which goals have five measures?", ["目標2"], ["目標1", "目標3"]),
+])
+def test_entities_with_a_given_number_below_them_are_listed_and_cited(assistant: Assistant, question: str,
+                                                                     listed: list[str], not_listed: list[str]) -> None:
+    answer = assistant.ask(question)
+
+    assert all(f"{name}「" in answer.text for name in listed), answer.text
+    assert not any(f"{name}「" in answer.text for name in not_listed), answer.text
+    assert answer.citations and not answer.abstained
+
+
+def test_no_entity_with_the_number_asked_is_said_plainly(assistant: Assistant) -> None:
+    answer = assistant.ask("目標2で取組が2つある施策はどれ？")
+
+    assert "取組が2件のものはありません" in answer.text and answer.citations, answer.text
