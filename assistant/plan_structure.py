@@ -1,7 +1,6 @@
 """Structure questions, answered from the registry at every level: which 目標 / 施策 / 取組 there are under
 a scope, how many, which has the most or fewest, which have a given number below them, how two compare, what
-number one is — and, for a number
-the plan does not have, that it does not exist, with the valid range.
+number one is — and, for a number the plan does not have, that it does not exist, with the valid range.
 
 A question's structure is read from the plan's level words (目標, 施策, 取組 and their English names): a
 numbered one ("施策9", "goal 2") names a scope; an unnumbered one names the level asked about.
