@@ -25,7 +25,7 @@ class JapaneseTokenizer:
     English words as katakana (comment → コメント), so English questions meet Japanese loanwords.
     """
 
-    SIGNATURE = "sudachi-core-B-normalized-1"  # change when tokens change: cached tokens are then recomputed
+    SIGNATURE = "sudachi-core-B-normalized-2"  # change when tokens change: cached tokens are then recomputed
 
     def __init__(self) -> None:
         from sudachipy import Dictionary, SplitMode
@@ -45,7 +45,9 @@ class JapaneseTokenizer:
             if morpheme.part_of_speech()[0] in SKIPPED_POS:
                 continue
             token = morpheme.normalized_form().lower().strip()
-            if token:
+            if " " in token:  # an English phrase Sudachi keeps whole ("digital divide"): its words, as loanwords
+                tokens += [word for part in token.split() for word in self._tokenize_line(part)]
+            elif token:
                 tokens.append(token)
         return tuple(tokens)
 
