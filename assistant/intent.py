@@ -38,7 +38,8 @@ class Attribute(StrEnum):
 # Attribute → pattern (case-insensitive).
 INTENTS: dict[Attribute, re.Pattern[str]] = {
     Attribute.OWNER: re.compile(
-        r"担当|所管|どこの課|どの課|何課|どこが|どの部署|担う|責任|\bowns\b|\bowned\b|(?<!its )(?<!their )(?<!our )\bown\b|\bowner|in charge|responsib|"
+        r"担当|所管|どこの課|どの課|何課|どこが|どの部署|担う|責任|\bowns\b|\bowned\b|\bowner|in charge|responsib|"
+        r"(?<!its )(?<!their )(?<!our )(?<!my )(?<!your )(?<!his )(?<!her )\bown\b|"  # "its own staff" asks no owner
         r"(?<!background )(?<!this )\bsections?\b(?!\s+(of|in)\s+(the\s+)?(chapter|plan|document|summary|report))|"
         r"department|\bdept\b|division|\bwho\b(?!.*\b(mayor|name)\b)", re.I),
     Attribute.INDICATOR: re.compile(

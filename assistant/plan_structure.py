@@ -62,11 +62,11 @@ LIST_OF = re.compile(
 NUMBER_WORDS = {"one": 1, "a single": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
                 "九": 9, "十": 10}
-_COUNT_WORD = rf"(?P<n>\d{{1,2}}|{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})"
+_COUNT = rf"\d{{1,2}}|{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))}"
 HAVING_COUNT = re.compile(
-    rf"(?:ha(?:ve|s)|with|contain(?:s|ing)?|hold(?:s|ing)?)\s+(?:exactly\s+|only\s+|just\s+)?{_COUNT_WORD}\s+"
-    rf"(?P<en>{LEVELS_EN})|(?P<ja>{LEVELS_JA})\s*(?:が|を|の数が)?\s*{_COUNT_WORD.replace('?P<n>', '?P<n2>')}\s*(?:つ|個|件)\s*"
-    rf"(?:だけ)?\s*(?:ある|の|持つ|含む|しかない)|{_COUNT_WORD.replace('?P<n>', '?P<n3>')}\s*(?:つ|個|件)の\s*(?P<ja2>{LEVELS_JA})\s*"
+    rf"(?:ha(?:ve|s)|with|contain(?:s|ing)?|hold(?:s|ing)?)\s+(?:exactly\s+|only\s+|just\s+)?(?P<n>{_COUNT})\s+"
+    rf"(?P<en>{LEVELS_EN})|(?P<ja>{LEVELS_JA})\s*(?:が|を|の数が)?\s*(?P<n2>{_COUNT})\s*(?:つ|個|件)\s*"
+    rf"(?:だけ)?\s*(?:ある|の|持つ|含む|しかない)|(?P<n3>{_COUNT})\s*(?:つ|個|件)の\s*(?P<ja2>{LEVELS_JA})\s*"
     rf"(?:が|を)\s*(?:ある|持つ|含む)", re.I)
 CHILDREN_OF = re.compile(rf"(?:目標|施策)\s*\d+\s*(?:の|に|には)\s*(?:ある|含まれる)?\s*(?P<ja>{LEVELS_JA})\s*(?:は|を)?\s*[?？]?$")
 CUES: dict[Ask, re.Pattern[str]] = {

@@ -78,6 +78,9 @@ class PlanSearch:
     def plan_of(self, text: str, follows: str = "", *, by_entity_names: bool = True) -> PlanChoice:
         """Which plan of the corpus `text` is about (`follows`: the plan of the answer it follows up); without
         `by_entity_names`, only a plan's own name moves the question off the main plan."""
+        names = self.view.current().plan_names
+        if len(names) < 2:  # one plan: nothing to choose (and no question to tokenise for it)
+            return PlanChoice(names[0])
         own_words = self.derived("plan words", lambda index: own_name_words(index, self.tokenizer))
         if not by_entity_names:
             own_words = {name: frozenset() for name in own_words}

@@ -6,6 +6,7 @@ import json
 import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Iterator
 
 import bm25s
 from bm25s.stopwords import STOPWORDS_EN_PLUS
@@ -51,33 +52,29 @@ class JapaneseTokenizer:
                 tokens.append(token)
         return tuple(tokens)
 
+    def _morphemes(self, text: str) -> Iterator[Any]:
+        """Sudachi's morphemes of each non-blank line (Sudachi refuses inputs over ~49 KB; lines are far shorter)."""
+        for line in text.splitlines():
+            if line.strip():
+                yield from self._tokenizer.tokenize(line[:10000])
+
     def nouns(self, text: str) -> set[str]:
         """The normalised forms of the text's nouns (名詞): the words that name things, not what is done to them."""
-        return {
-            m.normalized_form().lower()
-            for line in text.splitlines() if line.strip()
-            for m in self._tokenizer.tokenize(line[:10000]) if m.part_of_speech()[0] == "名詞"
-        }
+        return {m.normalized_form().lower() for m in self._morphemes(text) if m.part_of_speech()[0] == "名詞"}
 
     def content_words(self, text: str) -> set[str]:
         """The words that say what the text is about: its tokens without pronouns, words that lean on another
         (居る, 為る, 出来る, こと: Sudachi's 非自立可能) and English function words (bm25s's English stopwords;
         Sudachi reads every English word as a noun)."""
         return {
-            m.normalized_form().lower()
-            for line in text.splitlines() if line.strip()
-            for m in self._tokenizer.tokenize(line[:10000])
+            m.normalized_form().lower() for m in self._morphemes(text)
             if m.part_of_speech()[0] not in SKIPPED_POS + ("代名詞",) and m.part_of_speech()[1] != "非自立可能"
             and m.surface().lower() not in STOPWORDS_EN_PLUS and m.normalized_form().strip()
         }
 
     def has_person_name(self, text: str) -> bool:
         """Whether the text names a person (a surname, Sudachi's 固有名詞・人名・姓)."""
-        return any(
-            m.part_of_speech()[1:4] == ("固有名詞", "人名", "姓")
-            for line in text.splitlines() if line.strip()
-            for m in self._tokenizer.tokenize(line[:10000])
-        )
+        return any(m.part_of_speech()[1:4] == ("固有名詞", "人名", "姓") for m in self._morphemes(text))
 
 
 class KeywordIndex:

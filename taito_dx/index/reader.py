@@ -64,7 +64,9 @@ class OpenGeneration:
 
     def view(self, plan: str | None = None) -> OpenGeneration:
         """The part of the generation about one plan (the main plan for None or a name it does not hold)."""
-        return self.views.get(plan or "", self.views.get(self.plan, self)) if self.views else self
+        if not self.views:
+            return self
+        return self.views.get(plan or "") or self.views[self.plan_names[0]]
 
     def mask(self, predicate: Callable[[Chunk], bool]) -> np.ndarray:
         """Boolean mask over the keyword index's ids for chunks passing `predicate`."""
