@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 from langchain_core.embeddings import Embeddings
 
 from taito_dx.index.keyword import JapaneseTokenizer
@@ -148,7 +149,7 @@ def shared_terms(problem: str, line: str) -> tuple[str, ...]:
     for match in TERM.finditer(line):
         word = match[0]
         if word[0].isascii():
-            if re.search(rf"\b{re.escape(word.lower())}", lowered):
+            if word.lower() not in STOPWORDS_EN_PLUS and re.search(rf"\b{re.escape(word.lower())}", lowered):
                 found.append(word)
             continue
         start = 0

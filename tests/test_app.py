@@ -25,6 +25,8 @@ from taito_dx.assistant.ui.render import (
 from taito_dx.assistant.ui.session import ChatSession
 from taito_dx.assistant.citations import excerpt
 from taito_dx.assistant.consult import consult
+from taito_dx.assistant.intent import language_of
+from taito_dx.assistant.utterance import describes_problem
 from taito_dx.assistant.feedback import read_feedback, record_feedback, withdraw_feedback
 from taito_dx.assistant.session_record import SessionRecord
 from taito_dx.errors import QuestionError
@@ -362,6 +364,38 @@ def test_every_answer_keeps_its_own_sources(handlers: Handlers) -> None:
     assert "Sources of answer 1" in first and "取組12" in first and "計画期間" not in first
     assert handlers.show_answer_sources(session, [2]) == handlers.show_answer_sources(session, 3)
     assert _skipped(handlers.show_answer_sources(session, 9))  # nothing there: the panel stays
+
+
+def test_a_work_problem_in_the_chat_gets_the_consultation_and_a_question_an_answer(handlers: Handlers) -> None:
+    _, (chat, sources, _, session, download, _) = _last(handlers.respond("窓口で紙の申請を手入力している", [], ChatSession()))
+    reply = chat[-1]["content"]
+    assert reply.startswith("この課題に関係する計画の取組") and "取組1「行政手続きのオンライン化」" in reply
+    assert "理由 [" in reply and "[1]" in reply and "<mark>" in sources
+    assert session.record.entries[-1].kind == "consultation"
+    assert "相談内容 (problem)" in _download_text(download)
+    # Out of the plan's scope: no 取組 fits, so the message is answered as a question would be.
+    _, (chat, *_) = _last(handlers.respond("庁舎の窓ガラスが割れたままになっている", chat, session))
+    assert not chat[-1]["content"].startswith("この課題に関係する計画の取組")
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("窓口で紙の申請を手入力している", True),
+    ("会議の議事録作成に時間がかかる", True),
+    ("毎月、Excelのデータを別のシステムに転記する作業に何時間もかかっている", True),  # 何時間も: no question
+    ("We retype paper forms at the counter.", True),
+    ("Applicants must visit during office hours to file a form", True),
+    ("取組12の担当を教えて", False),
+    ("施策の一覧を見せてください", False),
+    ("計画期間を知りたい", False),
+    ("取組12の担当は情報政策課ですか", False),
+    ("誰が担当している", False),
+    ("計画期間", False),
+    ("DXの推進体制について", False),
+    ("which section owns analog regulation review", False),
+    ("What does the plan say about schools?", False),
+])
+def test_a_described_problem_is_told_from_a_question(assistant, text: str, problem: bool) -> None:
+    assert describes_problem(text, language_of(text), assistant.search.tokenizer) is problem
 
 
 def test_follow_up_questions_use_the_conversation(handlers: Handlers) -> None:

@@ -1,10 +1,10 @@
 """A working day in the chat UI, in headless Chromium against a real `taito-dx serve` (TZ=Asia/Tokyo):
 every answer's sources a click away, one vote per answer with a comment for 👎, refused questions kept
-in the box, the explorer's source beside the table, the consultation tab's examples and labels, a new
+in the box, a work problem typed into the chat consulted, the explorer's source beside the table, the consultation tab's examples and labels, a new
 consultation, and one record per browser session.
 
 Screenshots (test-artifacts/browser/): answer-sources.png, feedback.png, input.png, explorer-beside.png,
-consult-tab.png, new-session.png, two-sessions-a.png / -b.png.
+consult-tab.png, chat-consultation.png, new-session.png, two-sessions-a.png / -b.png.
 """
 
 from __future__ import annotations
@@ -197,6 +197,25 @@ def test_the_consultation_tab_runs_its_examples_says_what_it_needs_and_what_it_d
     page.screenshot(path=str(ARTIFACTS / "consult-tab.png"), full_page=True)
     record = _download(page, "#consult-download", ARTIFACTS / "consult-tab-record.md")
     assert "ファイル共有にUSBメモリを使っている" in record and "取組18" in record
+
+
+def test_a_work_problem_typed_into_the_chat_gets_the_consultation_with_why(page) -> None:
+    from playwright.sync_api import expect
+
+    problem = "ファイル共有にUSBメモリを使っていて、紛失が心配です"
+    ask(page, problem)
+    reply = page.locator("#chatbot [data-testid=bot]").last
+    expect(reply).to_contain_text("この課題に関係する計画の取組", timeout=ANSWER_TIMEOUT_MS)
+    expect(reply).to_contain_text("取組18「オンラインストレージサービスの活用」")
+    expect(reply).to_contain_text("理由 [")
+    sources = page.locator("#sources")
+    expect(sources).to_contain_text("回答1の出典")
+    expect(sources.locator("mark").first).to_be_visible()
+    ask(page, "取組12の担当はどこですか？")  # a question is still answered as one
+    expect(page.locator("#chatbot [data-testid=bot]").last).to_contain_text("情報政策課")
+    page.screenshot(path=str(ARTIFACTS / "chat-consultation.png"), full_page=True)
+    record = _download(page, "#chat-download", ARTIFACTS / "chat-consultation.md")
+    assert "BPR相談 (Consultation)" in record and problem in record and "取組18" in record
 
 
 def test_a_new_consultation_starts_a_fresh_record_without_reloading(page) -> None:

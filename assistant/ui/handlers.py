@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from taito_dx.assistant.assistant import Assistant
-from taito_dx.assistant.consult import consult
+from taito_dx.assistant.consult import Consultation, consult
 from taito_dx.assistant.feedback import record_feedback, withdraw_feedback
 from taito_dx.assistant.intent import language_of
 from taito_dx.assistant.session_record import SessionRecord
+from taito_dx.assistant.utterance import describes_problem
 from taito_dx.assistant.ui.explorer import explorer_rows, goal_number, initiative_number, plan_summary
 from taito_dx.assistant.ui.render import (
     answer_message,
@@ -84,7 +85,8 @@ class Handlers:
         """Outputs: chat, sources panel, question box, session, the download button, the note under the box.
 
         An empty or repeated submit changes nothing; a refused question stays in the box with the reason
-        under it; an extractive answer is shown at once, an LLM's as it writes."""
+        under it; an extractive answer is shown at once, an LLM's as it writes. A described work problem
+        ("窓口で紙の申請を手入力している") gets the BPR consultation's 取組, each with why."""
         import gradio as gr
 
         session = session or ChatSession()
@@ -96,8 +98,12 @@ class Handlers:
             yield (gr.skip(),) * 6
             return
         cleared: Any = ""  # the box is emptied once: what is typed while an LLM writes stays there
+        consulted = False
         try:
-            for step in self.assistant.stream(message, history=session.turns):
+            for step in self._steps(message, lang, session):
+                if isinstance(step, Consultation):
+                    answer, consulted = step.to_answer(), True
+                    break
                 if isinstance(step, Answer):
                     answer = step
                     break
@@ -116,10 +122,23 @@ class Handlers:
             return
         chat += [{"role": "user", "content": chat_text(message)},
                  {"role": "assistant", "content": answer_message(answer, lang)}]
-        session = session.answered(message, answer, len(chat) - 1, now)
+        session = session.answered(message, answer, len(chat) - 1, now, consultation=consulted)
         panel = sources_html(answer.citations, lang, abstained=answer.abstained, answer_number=len(session.exchanges))
         yield (chat, panel, cleared, session,
                self._download(session.record), self.input_note())
+
+    def _steps(self, message: str, lang: str, session: ChatSession) -> Iterator[str | Answer | Consultation]:
+        """What `respond` shows: a described work problem's consultation when the plan has 取組 for it, else
+        the answer (an LLM's text so far as it writes, then the `Answer`)."""
+        with self.assistant.lock:
+            consultation = None
+            if len(message) <= self.settings.max_question_chars and describes_problem(
+                    message, lang, self.assistant.search.tokenizer):
+                consultation = consult(self.assistant.search, message)
+        if consultation is not None and not consultation.abstained:
+            yield consultation
+            return
+        yield from self.assistant.stream(message, history=session.turns)
 
     def respond_at_once(self, message: str, chat: list[dict[str, Any]] | None,
                         session: ChatSession | None) -> tuple[Any, ...]:

@@ -41,9 +41,11 @@ class ChatSession:
     def is_repeat(self, question: str, now: float) -> bool:
         return question == self.last_question and now - self.last_asked < REPEAT_WINDOW_S
 
-    def answered(self, question: str, answer: Answer, message: int, now: float) -> ChatSession:
-        """This session with `answer` (at chat message `message`) in its chat and its record."""
-        record = self.record.add_answer(question, answer)
+    def answered(self, question: str, answer: Answer, message: int, now: float, *,
+                 consultation: bool = False) -> ChatSession:
+        """This session with `answer` (at chat message `message`) in its chat and its record (as a
+        consultation when it is one)."""
+        record = (self.record.add_consultation if consultation else self.record.add_answer)(question, answer)
         exchange = Exchange(message, Turn(question, answer), f"{record.id}-{len(record.entries)}")
         return replace(self, record=record, exchanges=self.exchanges + (exchange,), last_question=question,
                        last_asked=now)

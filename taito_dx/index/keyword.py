@@ -58,6 +58,10 @@ class JapaneseTokenizer:
             if line.strip():
                 yield from self._tokenizer.tokenize(line[:10000])
 
+    def tagged(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Each morpheme's surface and Sudachi part of speech (six levels, the last its conjugation form)."""
+        return [(m.surface(), tuple(m.part_of_speech())) for m in self._morphemes(text)]
+
     def nouns(self, text: str) -> set[str]:
         """The normalised forms of the text's nouns (名詞): the words that name things, not what is done to them."""
         return {m.normalized_form().lower() for m in self._morphemes(text) if m.part_of_speech()[0] == "名詞"}
