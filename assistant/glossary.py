@@ -60,6 +60,18 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"disasters?|emergenc(?:y|ies)", "防災 災害"),
     (r"companies|businesses|firms|private sector", "事業者 民間"),
     (r"tourism|tourists?|visitors", "観光"),
+    # the vocabulary of digital transformation
+    (r"technolog(?:y|ies|ical)|tech", "技術"),
+    (r"information|informati[sz]ation|ict", "情報 情報化"),
+    (r"socie(?:ty|ties)|social", "社会"),
+    (r"chang(?:e|es|ing)|shifts?|transitions?", "変化"),
+    (r"rapid(?:ly)?|fast|quick(?:ly)?|swift(?:ly)?", "急速 迅速"),
+    (r"innovations?", "革新"),
+    (r"spread|uptake|widespread", "普及"),
+    (r"advances?|advancements?|developments?", "進展 発展"),
+    (r"flexib(?:le|ly|ility)", "柔軟"),
+    (r"every year|each year|annual(?:ly)?|yearly", "毎年度"),
+    (r"statutory|legal basis|by law", "法"),
 ))
 
 
