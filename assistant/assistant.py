@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 # "計画期間と基本理念を教えて": two things asked at once, each a noun phrase with no particle but の inside.
 TWO_THINGS = re.compile(r"^(?P<first>[^、。？?とがをはで\s]{2,14})と(?P<second>[^、。？?とがをはで\s]{2,14})"
                         r"(?:を|について|は)?(?:それぞれ|両方)?(?:教えて(?:ください|下さい)?|知りたい(?:です)?)?[？?]?$")
+# "What is the plan period, and under which law is it positioned?": two questions, the second asked anew.
+TWO_QUESTIONS = re.compile(r"^(?P<first>.{8,}?)(?:,\s*|\s+)and\s+(?P<second>(?:(?:under|in|for|to|by|from|with) )?"
+                           r"(?:what|which|who|whose|when|where|why|how|is|are|does|do|did|can|will)\b.{4,})$", re.I)
 CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
 # A question that points back ("その", "it") or is this short continues the previous topic.
 ANAPHORA = re.compile(r"その|それ|この|同じ|そこ|\bits?\b|\bthat\b|\bthis\b|\bthey\b|\bthem\b|\bthe same\b", re.I)
@@ -51,7 +54,8 @@ class Assistant:
 
     def ask(self, question: str, history: Sequence[Turn] = (), *, where: dict[str, Any] | None = None) -> Answer:
         """Answer `question`, resolving follow-ups against `history`; `where` filters by plan location. Two things
-        asked at once are answered each, and the answers joined when both are stated."""
+        asked at once ("AとBを教えて", "…, and which …?") are answered each, and the answers joined when both are
+        stated."""
         intent, retrieval, answer = self._extractive(question, history, where)
         if self.llm is not None and not answer.abstained:
             return self.llm.answer(intent, retrieval, fallback=answer)
@@ -77,6 +81,12 @@ class Assistant:
             parts = [self._answer(self.search.analyse(f"{thing}は？"), history, where) for thing in both.groups()]
             if not any(answer.abstained for _, _, answer in parts):
                 return intent, parts[0][1], joined([answer for _, _, answer in parts])
+        two = TWO_QUESTIONS.match(intent.text)
+        if two:  # the second is asked after the first, so that "its" there is what the first was about
+            first = self._answer(self.search.analyse(two["first"]), history, where)
+            second = self._answer(self.search.analyse(two["second"]), (*history, Turn(two["first"], first[2])), where)
+            if not first[2].abstained and not second[2].abstained:
+                return intent, first[1], joined([first[2], second[2]])
         return self._answer(intent, history, where)
 
     def _answer(self, intent: Intent, history: Sequence[Turn],

@@ -10,6 +10,7 @@ import numpy as np
 
 from taito_dx.assistant.citations import cite
 from taito_dx.assistant.entities import EntityCatalogue, Links
+from taito_dx.assistant.glossary import japanese_terms
 from taito_dx.assistant.intent import Intent
 from taito_dx.assistant.phrases import phrase
 from taito_dx.assistant.retrieve import Retrieval
@@ -54,8 +55,10 @@ class PassageAnswerer:
         if section is None:
             return None
         title = catalogue.sections[section.number]
-        asked = set(self.tokenizer(intent.text))
-        if not asked <= set(self.tokenizer(title)):
+        # What a question asks in the plan's words: its own, or for an English one its administrative words'
+        # Japanese ("the plan period" → 計画期間).
+        asked = set(self.tokenizer(intent.text if lang == "ja" else " ".join(japanese_terms(intent.text))))
+        if not asked or not asked <= set(self.tokenizer(title)):
             return None
         for chunk_id in index.order:
             chunk = index.chunks[chunk_id]

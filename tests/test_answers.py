@@ -298,6 +298,16 @@ def test_two_things_asked_at_once_are_answered_each_with_its_source(assistant: A
     assert len(answer.citations) == 2 and answer.text.count("計画には次のとおり記載されています。") == 1
 
 
+def test_two_questions_joined_by_and_are_answered_each_the_second_after_the_first(assistant: Assistant) -> None:
+    answer = assistant.ask("What is the plan period, and under which law is the plan positioned?")
+    assert "令和8年度から令和10年度までの3年間" in answer.text and "官民データ活用推進基本法" in answer.text
+    assert len(answer.citations) == 2 and "[1]" in answer.text and "[2]" in answer.text
+    answer = assistant.ask("Who owns initiative 12, and what is its indicator?")  # "its": initiative 12's
+    assert "情報政策課" in answer.text and "業務削減時間数" in answer.text
+    # When a part is not stated, the question is answered (or not) as a whole: nothing is half-answered.
+    assert assistant.ask("Does the digital divide measure come with an evaluation indicator, and what is its budget?").abstained
+
+
 def test_two_counts_of_one_scope_are_not_split_apart(assistant: Assistant) -> None:
     answer = assistant.ask("目標1の施策数と取組数")
     assert "の施策は8件です" in answer.text and "の取組は11件です" in answer.text
