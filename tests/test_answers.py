@@ -308,6 +308,15 @@ def test_two_questions_joined_by_and_are_answered_each_the_second_after_the_firs
     assert assistant.ask("Does the digital divide measure come with an evaluation indicator, and what is its budget?").abstained
 
 
+def test_a_section_asked_by_its_title_is_quoted_from_its_opening_without_its_headings(assistant: Assistant) -> None:
+    purpose = assistant.ask("策定趣旨は？").text
+    assert "区民ニーズは複雑化・複合化" in purpose and "限られた人材" in purpose  # its opening, not one line of it
+    background = assistant.ask("What is the background of the plan?").text
+    assert "平成13年に台東区情報化推進計画を策定した" in background and "(平成13年 = 2001)" in background
+    quote = background.split("「", 1)[1]
+    assert not quote.startswith(("(仮称)", "1. 背景"))  # the document's title and the heading above are no answer
+
+
 def test_two_counts_of_one_scope_are_not_split_apart(assistant: Assistant) -> None:
     answer = assistant.ask("目標1の施策数と取組数")
     assert "の施策は8件です" in answer.text and "の取組は11件です" in answer.text
