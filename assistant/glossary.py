@@ -78,3 +78,10 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
 def japanese_terms(text: str) -> list[str]:
     """The plan's Japanese words for the English words of administration that `text` uses."""
     return [japanese for pattern, japanese in PLAN_GLOSSARY if pattern.search(text)]
+
+
+def glossary_free(text: str) -> str:
+    """`text` without the English words of administration the glossary reads."""
+    for pattern, _ in PLAN_GLOSSARY:
+        text = pattern.sub(" ", text)
+    return text

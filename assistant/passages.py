@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from taito_dx.assistant.citations import cite
 from taito_dx.assistant.entities import EntityCatalogue, Links
-from taito_dx.assistant.glossary import japanese_terms
+from taito_dx.assistant.glossary import glossary_free, japanese_terms
 from taito_dx.assistant.intent import Intent
 from taito_dx.assistant.phrases import phrase
 from taito_dx.assistant.retrieve import Retrieval
@@ -39,6 +40,12 @@ SECTION_LEAD_CHARS = 200  # chosen on dev (evals/dev.jsonl): answers 0.977 with 
 ELLIPSIS = " … "
 FULL_STOPS = ("。", ".", "！", "？")
 VALUE_LINE = re.compile(r"\d")
+# What an English question that asks for a whole section may say besides the section's name.
+ASKS_FOR_ONE = re.compile(r"\b(which|who|whom|whose|when|where|why|how)\b", re.I)
+ENGLISH_WORD = re.compile(r"[a-z][a-z']+")
+FRAME_WORDS = frozenset({"plan", "plan's", "section", "part", "chapter", "tell", "say", "says", "describe", "explain",
+                         "summarize", "summarise", "summary", "dx", "taito", "city", "ward", "ward's"})
+JAPANESE_WORD = re.compile(r"[\u3400-\u9fff々]")  # a kanji word (Sudachi reads English words as katakana)
 # Headings name a topic but answer nothing (`_heading`): quoted only when a chunk has nothing else.
 HEADING = re.compile(r"^(\d{1,2}\.\s|第\d+章|【施策\d+】\S*$)")
 
@@ -54,13 +61,12 @@ class PassageAnswerer:
         """A question that is nothing but (part of) a section's title ("計画期間は？") gets that section's opening
         (its first sentences, up to SECTION_LEAD_CHARS), or its line defining the asked term."""
         section = links.best(EntityKind.SECTION)
-        if section is None:
-            return None
-        title = catalogue.sections[section.number]
-        # What a question asks in the plan's words: its own, or for an English one its administrative words'
-        # Japanese ("the plan period" → 計画期間).
-        asked = set(self.tokenizer(intent.text if lang == "ja" else " ".join(japanese_terms(intent.text))))
-        if not asked or not asked <= set(self.tokenizer(title)):
+        titles = [catalogue.sections[section.number]] if section is not None else []
+        if lang == "en":  # its words are the glossary's, which name no section for the linker: any may be meant
+            titles += catalogue.sections
+        asked_in = ((title, self._asked_of(intent, lang, title)) for title in dict.fromkeys(titles))
+        title, asked = next(((title, asked) for title, asked in asked_in if asked), ("", None))
+        if asked is None:
             return None
         for chunk_id in index.order:
             chunk = index.chunks[chunk_id]
@@ -78,6 +84,25 @@ class PassageAnswerer:
                                                                 location=chunk.location)
                 return Answer(text=text, citations=(citation,), sources=tuple(retrieval.chunks), topic=topic)
         return None
+
+    def _asked_of(self, intent: Intent, lang: str, title: str) -> set[str] | None:
+        """The words of section `title` the question asks for, when it asks for nothing else; else None."""
+        title_words = set(self.tokenizer(title))
+        asked = set(self.tokenizer(intent.text))
+        if lang == "ja":
+            return asked if asked and asked <= title_words else None
+        if intent.value_kind is not None or ASKS_FOR_ONE.search(intent.text):
+            return None  # "When is it to be finalised (策定)?", "Which national plan does 背景 cite?": not the section
+        unread = ENGLISH_WORD.findall(glossary_free(intent.text).lower())
+        if any(word not in STOPWORDS_EN_PLUS and word not in FRAME_WORDS for word in unread):
+            return None  # a word the glossary does not read may ask for more than the section
+        # An English question asks in its administrative words (each one Japanese word or another: "aim" is
+        # 趣旨 or 目的) and any Japanese it quotes: each must be a word of the title.
+        groups = [set(self.tokenizer(japanese)) for japanese in japanese_terms(intent.text)]
+        groups += [{token} for token in asked if JAPANESE_WORD.search(token)]
+        if not groups or not all(group & title_words for group in groups):
+            return None
+        return {token for group in groups for token in group & title_words}
 
     @staticmethod
     def abstain(lang: str, retrieval: Retrieval, topic: EntityRef | None, *, point: bool = True) -> Answer:

@@ -315,6 +315,10 @@ def test_a_section_asked_by_its_title_is_quoted_from_its_opening_without_its_hea
     assert "平成13年に台東区情報化推進計画を策定した" in background and "(平成13年 = 2001)" in background
     quote = background.split("「", 1)[1]
     assert not quote.startswith(("(仮称)", "1. 背景"))  # the document's title and the heading above are no answer
+    aim = assistant.ask("What is the aim of the revision?").text  # 趣旨 or 目的, and 改訂: the section 改訂の趣旨
+    assert "改訂の趣旨" in aim and "限られた人材で本区が持続的に発展を続ける" in aim
+    cited = assistant.ask("Which national plan does the background section refer to?").text  # asks for one thing
+    assert "自治体DX推進計画" in cited
 
 
 def test_two_counts_of_one_scope_are_not_split_apart(assistant: Assistant) -> None:
