@@ -105,7 +105,7 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
                                  r"\brate\b", re.I),
               re.compile(r"\d+(\.\d+)?\s*(%|％|割|パーセント)")),
     ValueKind("count", re.compile(r"何人|人数|何台|台数|何件|件数|何校|何か所|何団体|参加者数|職員数|人口\s*(は|って|を教|が何)|"
-                                  r"population (of|is)|what('s| is) the population|"
+                                  r"population (of|is)\b|what('s| is) the population|"
                                   rf"how many (?!{PLAN_LEVEL_WORDS})\w+", re.I),
               re.compile(r"(?<!第)(?<!\d)\d[\d,]*\s*(人|名|台|件|校|か所|箇所|団体|者|社|個|本|時間|回|種類|手続)")),
     ValueKind("product", re.compile(r"ベンダー|業者|事業者名|製品|ツール名|アプリ名|サービス名|具体的に何|何というアプリ|vendor|"

@@ -35,6 +35,8 @@ TOPIC_CUES = re.compile(
 ASKS_TOPIC = re.compile(r"say(s)? about|anything (on|about|in the plan)|is there anything|what about|have to do with|"
                         r"does the plan (mention|cover|address|support|deal with)|mention|について|に関して|に関する|"
                         r"関係の取組|関連の取組|触れ|言及|書かれて", re.I)
+# What is left of a topic question names the topic: one that still asks (which, who, どの, 誰) is no topic question.
+INTERROGATIVE = re.compile(r"\b(which|who|whom|whose|when|where|why|how)\b|どの|どれ|誰|だれ|いつ|どこ", re.I)
 # A 施策 is part of the answer when its score (its own, or its best 取組's) reaches this share of the best one's;
 # scores are title similarity to the topic, the share of the topic's words in the title, and the passages
 # retrieved about it. Chosen on the dev questions.
@@ -64,6 +66,8 @@ def topic_of(question: str) -> str | None:
     topic = TOPIC_CUES.sub(" ", question)
     topic = re.sub(r"[\s?？!！。、,.「」/]+", " ", topic).strip(" をはがにでのも")
     topic = re.sub(r"^(the|a|an|our|its|any)\s+", "", topic, flags=re.I)
+    if INTERROGATIVE.search(topic):  # "Which population issues does the background mention?" asks for one thing
+        return None
     return topic or None
 
 
