@@ -15,6 +15,7 @@ from langchain_core.embeddings import Embeddings
 from taito_dx.assistant.entities import EntityCatalogue, Links
 from taito_dx.assistant.eras import with_western_years
 from taito_dx.assistant.facts import Part, registry_parts
+from taito_dx.assistant.glossary import japanese_terms
 from taito_dx.assistant.intent import Intent, holds_value
 from taito_dx.assistant.passages import PassageAnswerer
 from taito_dx.assistant.phrases import phrase
@@ -106,6 +107,8 @@ class ExtractiveAnswerer:
         if self._names_what_the_plan_never_mentions(intent, index):
             return self.passages.abstain(lang, retrieval, topic)
         asked_topic = topic_of(intent.text) if not links.any_explicit() else None
+        if asked_topic is not None and self._unnamed_topic(asked_topic, lang, index):
+            return self.passages.abstain(lang, retrieval, topic, point=False)  # no passage is about it
         if asked_topic is not None:
             found = topic_part(asked_topic, index, catalogue, retrieval, self.embedder, self.tokenizer, lang)
             if found is not None:  # the 施策 and 取組 on the topic, and the passage that says most about it
@@ -132,6 +135,16 @@ class ExtractiveAnswerer:
         uses: no passage can then say anything about it."""
         return any(index.keyword.document_share(token) == 0.0
                    for name in NAMED_THING.findall(intent.text) for token in self.tokenizer(name))
+
+    def _unnamed_topic(self, topic: str, lang: str, index: OpenGeneration) -> bool:
+        """Whether an English topic the glossary puts in the plan's words (tourism → 観光) is named by no chunk, in
+        those words or its own. (A topic the glossary does not read may be named otherwise: remote work is
+        テレワーク.)"""
+        terms = japanese_terms(topic) if lang == "en" else []
+        if not terms:
+            return False
+        words = set(self.tokenizer(" ".join(terms))) | self.tokenizer.content_words(topic)
+        return not any(index.keyword.uses_word(word) for word in words)
 
     def _answers_about_entity(self, intent: Intent, links: Links, answer: Answer, index: OpenGeneration,
                               catalogue: EntityCatalogue) -> bool:

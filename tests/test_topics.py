@@ -18,7 +18,8 @@ def test_the_topic_is_what_the_question_asks_about(question: str, topic: str) ->
     assert topic_of(question) == topic
 
 
-@pytest.mark.parametrize("question", ["取組12の担当は？", "計画期間は？", "How many goals are there?"])
+@pytest.mark.parametrize("question", ["取組12の担当は？", "計画期間は？", "How many goals are there?",
+                                      "Which population issues does the background mention?"])
 def test_other_questions_ask_no_topic(question: str) -> None:
     assert topic_of(question) is None
 
@@ -33,3 +34,10 @@ def test_a_topic_gets_its_measures_and_their_initiatives_cited(assistant: Assist
 def test_every_measure_whose_title_names_the_topic_is_listed(assistant: Assistant) -> None:
     answer = assistant.ask("Does the plan cover BPR?")
     assert "取組13「BPRの推進」" in answer.text and "取組26「BPR相談会等によるDX推進支援強化」" in answer.text
+
+
+def test_a_topic_the_documents_never_name_in_the_plans_words_is_not_stated(assistant: Assistant) -> None:
+    answer = assistant.ask("Does the plan cover tourism?")  # 観光: no chunk uses it
+    assert answer.abstained and not answer.citations  # and no passage is pointed to as if it were about it
+    assert not assistant.ask("Is there anything about people with disabilities?").abstained  # 障害, in 障害者
+    assert not assistant.ask("What does the plan say about remote work?").abstained  # the glossary reads no word

@@ -95,6 +95,10 @@ class KeywordIndex:
         row = self._vocab.get(token)
         return float(self._documents[row]) / max(len(self.ids), 1) if row is not None else 0.0
 
+    def uses_word(self, word: str) -> bool:
+        """Whether any chunk uses `word`, alone or inside a longer token (障害 in 障害者)."""
+        return word in self._vocab or any(word in token for token in self._vocab)
+
     @classmethod
     def build(cls, tokens: list[list[str]], ids: list[str]) -> KeywordIndex:
         retriever = bm25s.BM25()
