@@ -99,9 +99,9 @@ class Assistant:
             return intent, found.retrieval, Answer(
                 phrase(intent.language, "which_plan", plans="、".join(f"「{name}」" for name in found.plans.ambiguous)),
                 abstained=True)
-        answer = self.extractive.answer(intent, found.links, found.retrieval, found.index, found.catalogue,
+        answer = self.extractive.answer(found.intent, found.links, found.retrieval, found.index, found.catalogue,
                                         found.query_vector)
-        return intent, found.retrieval, replace(answer, plan=found.index.plan)
+        return found.intent, found.retrieval, replace(answer, plan=found.index.plan)
 
 
 def joined(answers: list[Answer]) -> Answer:

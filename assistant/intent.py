@@ -139,6 +139,7 @@ class Intent:
     attributes: frozenset[Attribute]
     value_kind: ValueKind | None  # the kind of value the question asks for, if it asks for one
     asks_reason: bool = False  # why, or whether: answered by what the plan says, not by a listing of its registry
+    expansions: tuple[str, ...] = ()  # the documents' words for its clipped ones (パブコメ → パブリック コメント)
 
     def asks(self, attribute: Attribute) -> bool:
         return attribute in self.attributes
@@ -147,9 +148,9 @@ class Intent:
     def search_text(self) -> str:
         """The text keyword search reads: the question, with the plan's way of writing the months it names in
         English ("March" → 3月) and the plan's words for its English words of administration (background → 背景:
-        `glossary`), which Japanese sentences otherwise never share."""
+        `glossary`), which Japanese sentences otherwise never share, and the words its clipped ones stand for."""
         months = [f"{number}月" for name, number in MONTHS.items() if re.search(rf"\b{name}\b", self.text, re.I)]
-        return " ".join([self.text, *months, *japanese_terms(self.text)])
+        return " ".join([self.text, *months, *japanese_terms(self.text), *self.expansions])
 
 
 def normalize_question(question: str) -> str:

@@ -45,6 +45,8 @@ ASKS_FOR_ONE = re.compile(r"\b(which|who|whom|whose|when|where|why|how)\b", re.I
 ENGLISH_WORD = re.compile(r"[a-z][a-z']+")
 FRAME_WORDS = frozenset({"plan", "plan's", "section", "part", "chapter", "tell", "say", "says", "describe", "explain",
                          "summarize", "summarise", "summary", "dx", "taito", "city", "ward", "ward's"})
+# ... and a Japanese one (Sudachi's normalised forms: "計画の基本理念を一言で", "背景を説明して").
+JA_FRAME_WORDS = frozenset({"計画", "本計画", "教える", "知る", "一言", "簡単", "要約", "説明", "概要", "為る", "纏める"})
 JAPANESE_WORD = re.compile(r"[\u3400-\u9fff々]")  # a kanji word (Sudachi reads English words as katakana)
 # Headings name a topic but answer nothing (`_heading`): quoted only when a chunk has nothing else.
 HEADING = re.compile(r"^(\d{1,2}\.\s|第\d+章|【施策\d+】\S*$)")
@@ -90,6 +92,7 @@ class PassageAnswerer:
         title_words = set(self.tokenizer(title))
         asked = set(self.tokenizer(intent.text))
         if lang == "ja":
+            asked = {word for word in asked if word not in JA_FRAME_WORDS or word in title_words}
             return asked if asked and asked <= title_words else None
         if intent.value_kind is not None or ASKS_FOR_ONE.search(intent.text):
             return None  # "When is it to be finalised (策定)?", "Which national plan does 背景 cite?": not the section

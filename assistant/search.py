@@ -8,7 +8,7 @@ generations).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, TypeVar
 
 import numpy as np
@@ -104,6 +104,8 @@ class PlanSearch:
         `k`: passages kept (default: the top-k setting)."""
         plans = self.plan_of(intent.text, follows)
         index, catalogue = self.current(plans.plan)
+        expansions = tuple(word for token in self.tokenizer(intent.text) for word in index.keyword.unclipped(token))
+        intent = replace(intent, expansions=expansions) if expansions else intent
         query_vector = np.asarray(self.embedder.embed_query(intent.text), dtype=np.float32)
         links = link(intent.text, query_vector, set(self.tokenizer(intent.text)), index, catalogue,
                      asks_entity=asks_entity)

@@ -321,6 +321,14 @@ def test_a_section_asked_by_its_title_is_quoted_from_its_opening_without_its_hea
     assert "自治体DX推進計画" in cited
 
 
+def test_a_clipped_loanword_is_read_as_the_documents_words_it_stands_for(assistant: Assistant) -> None:
+    keyword = assistant.search.view.current().keyword
+    assert keyword.unclipped("パブコメ") == ("パブリック", "コメント")
+    assert keyword.unclipped("コメント") == ()  # a word the documents use stands for itself
+    answer = assistant.ask("パブコメはいつからいつまで？")
+    assert not answer.abstained and "令和7年12月17日~令和8年1月7日 パブリックコメント実施" in answer.text
+
+
 def test_two_counts_of_one_scope_are_not_split_apart(assistant: Assistant) -> None:
     answer = assistant.ask("目標1の施策数と取組数")
     assert "の施策は8件です" in answer.text and "の取組は11件です" in answer.text

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -81,6 +83,10 @@ class JapaneseTokenizer:
         return any(m.part_of_speech()[1:4] == ("固有名詞", "人名", "姓") for m in self._morphemes(text))
 
 
+KATAKANA_WORD = re.compile(r"[\u30a1-\u30faー]+")
+MIN_CLIPPED_PART = 2  # パブ + コメ: each clipped word keeps two kana or more
+
+
 class KeywordIndex:
     """BM25 over tokenised chunk texts, aligned with a list of chunk ids."""
 
@@ -88,12 +94,35 @@ class KeywordIndex:
         self._retriever = retriever
         self.ids = ids
         self._vocab = retriever.vocab_dict
+        self._sorted_vocab = sorted(self._vocab)
         self._documents = np.diff(retriever.scores["indptr"])  # per token id: how many chunks use it
 
     def document_share(self, token: str) -> float:
         """The share of chunks that use `token` (0 for a word no chunk uses)."""
         row = self._vocab.get(token)
         return float(self._documents[row]) / max(len(self.ids), 1) if row is not None else 0.0
+
+    def unclipped(self, word: str) -> tuple[str, ...]:
+        """The documents' words a clipped katakana compound stands for (パブコメ → パブリック, コメント: the head of
+        each word of the compound, as Japanese clips loanwords); () for a word the documents use, or none found."""
+        if word in self._vocab or len(word) < 2 * MIN_CLIPPED_PART or not KATAKANA_WORD.fullmatch(word):
+            return ()
+        for cut in range(MIN_CLIPPED_PART, len(word) - MIN_CLIPPED_PART + 1):
+            parts = [self._completion(word[:cut]), self._completion(word[cut:])]
+            if all(parts):
+                return tuple(parts)  # type: ignore[arg-type]
+        return ()
+
+    def _completion(self, head: str) -> str | None:
+        """The katakana word of the documents that starts with `head` and is longer, used by most chunks."""
+        start = bisect.bisect_left(self._sorted_vocab, head)
+        found = []
+        for token in self._sorted_vocab[start:]:
+            if not token.startswith(head):
+                break
+            if len(token) > len(head) and KATAKANA_WORD.fullmatch(token):
+                found.append(token)
+        return max(found, key=lambda token: (self.document_share(token), -len(token)), default=None)
 
     def uses_word(self, word: str) -> bool:
         """Whether any chunk uses `word`, alone or inside a longer token (障害 in 障害者)."""
