@@ -57,7 +57,8 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
     Attribute.CONTENT: re.compile(r"取組内容|何をする|何に取り組|\bcontents?\b|what (does|will) .* do\b(?! with)|what is .* about|"
                                   r"activities", re.I),
     Attribute.CURRENT_STATE: re.compile(
-        r"現状|現在の(状況|課題)|今の(状況|課題)|いまの(状況|課題)|current(ly)? (state|situation|issues?|problems?)|as[- ]is|"
+        r"現状|現在の(状況|課題|問題)|今の(状況|課題|問題)|いまの(状況|課題|問題)|困って|困りごと|問題点|"
+        r"current(ly)? (state|situation|issues?|problems?)|as[- ]is|"
         r"situation (today|now)|today's situation|problems? (now|today)|where (it|things) stands?", re.I),
     Attribute.TARGET_STATE: re.compile(
         r"あるべき姿|目指す姿|将来像|将来の姿|\bto-be\b|ideal|target state|future state|desired state|"
