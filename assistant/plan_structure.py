@@ -70,8 +70,9 @@ HAVING_COUNT = re.compile(
     rf"(?:が|を)\s*(?:ある|持つ|含む)", re.I)
 CHILDREN_OF = re.compile(rf"(?:目標|施策)\s*\d+\s*(?:の|に|には)\s*(?:ある|含まれる)?\s*(?P<ja>{LEVELS_JA})\s*(?:は|を)?\s*[?？]?$")
 CUES: dict[Ask, re.Pattern[str]] = {
-    Ask.MOST: re.compile(r"一番多|最も多|最多|もっとも多|most|largest|biggest|greatest", re.I),
-    Ask.FEWEST: re.compile(r"一番少な|最も少な|最少|もっとも少な|fewest|least|smallest", re.I),
+    # "一番多い", and with what is counted between ("一番取組が多い").
+    Ask.MOST: re.compile(r"(一番|いちばん|最も|もっとも)[^、。？?\s]{0,6}?多|最多|most|largest|biggest|greatest", re.I),
+    Ask.FEWEST: re.compile(r"(一番|いちばん|最も|もっとも)[^、。？?\s]{0,6}?少な|最少|fewest|least|smallest", re.I),
     Ask.COMPARE: re.compile(r"どちら|どっち|比べ|比較|違い|違う|差は|差が|多い|少ない|\bmore\b|\bfewer\b|\bvs\.?\b|"
                             r"compare|difference", re.I),
     Ask.NUMBER: re.compile(r"何番|番号|which number|what number|number is|which (?:goal|measure|initiative|施策|取組|目標) number",

@@ -30,11 +30,11 @@ TOPIC_CUES = re.compile(
     r"what about|does the plan (mention|cover|address|support|deal with)|in the plan|the plan|"
     r"(what|how) (does|do|is|are) |(has|have) to do with|with the plan|"
     r"(について|に関して|に関する|関係の|関連の|関連する|に関係する)(は|の)?|"
-    r"(計画|プラン)(の中で|の中に|では|で|は|に)?|(何か|なにか)?(書かれて|記載|触れ|言及|載って|ある)[^\s]*|何と言って[^\s]*|"
+    r"(計画|プラン)(の中で|の中に|では|で|は|に)?|(何か|なにか)?(書かれて|書いて|記載|触れ|言及|載って|ある)[^\s]*|何と言って[^\s]*|"
     r"(どう|どのように)(書|記載|扱)[^\s]*|(何と|なんと)(書|言)[^\s]*|取組(は|を)?|ところ(は|を)?", re.I)
 ASKS_TOPIC = re.compile(r"say(s)? about|anything (on|about|in the plan)|is there anything|what about|have to do with|"
                         r"does the plan (mention|cover|address|support|deal with)|mention|について|に関して|に関する|"
-                        r"関係の取組|関連の取組|触れ|言及|書かれて", re.I)
+                        r"関係の取組|関連の取組|触れ|言及|書かれて|書いて(ある|る)", re.I)
 # What is left of a topic question names the topic: one that still asks (which, who, どの, 誰) is no topic question.
 INTERROGATIVE = re.compile(r"\b(which|who|whom|whose|when|where|why|how)\b|どの|どれ|誰|だれ|いつ|どこ", re.I)
 # A 施策 is part of the answer when its score (its own, or its best 取組's) reaches this share of the best one's;
