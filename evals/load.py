@@ -6,7 +6,9 @@ Gradio's HTTP API (POST `gradio_api/call/ask`, then its event stream), as a brow
 The conversations are tasks of one asyncio loop over one httpx connection pool, so that on a 2-core
 machine the load generator takes little of the CPU it measures (50 `gradio_client.Client`s, a thread
 each, took more CPU than the server). All start at once. The seconds per reply are printed as p50 /
-p95 / max per level of concurrency, with the CPU seconds the server process used:
+p95 / max per level of concurrency, with the CPU seconds the server process used; then the same for a baseline
+run in the same run, the server with its answers memoised (`memoised_serve`: each level asked once first, then
+measured), which is what gradio alone costs, and the ratio of the two p95s:
 
     python -m taito_dx.evals.load --index-dir .taito-dx --conversations 50 100 200
 """
@@ -113,27 +115,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m taito_dx.evals.load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--index-dir", type=Path, required=True, help="a built index (`taito-dx ingest`)")
     parser.add_argument("--conversations", type=int, nargs="+", default=[50, 100, 200])
+    parser.add_argument("--no-baseline", dest="baseline", action="store_false",
+                        help="skip the baseline run: the same server with its answers memoised (gradio alone)")
     args = parser.parse_args(argv)
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
                  if line.strip()]
+    print(f"{'server':>9} {'conversations':>13} {'replies':>7} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
+          f"{'replies/s':>9} {'server CPU s':>12}")
+    served = _measure("taito-dx", args, questions)
+    if not served:
+        return 1
+    if args.baseline:
+        floor = _measure("memoised", args, questions)
+        for count, figures in served.items():
+            if count in floor and floor[count]["p95_s"]:
+                print(f"{count} conversations: reply p95 {figures['p95_s']} s; gradio alone (memoised) "
+                      f"{floor[count]['p95_s']} s; ratio {figures['p95_s'] / floor[count]['p95_s']:.2f}×")
+    return 0
+
+
+def _measure(server: str, args: argparse.Namespace, questions: list[str]) -> dict[int, dict[str, Any]]:
+    """Each level of concurrency against a new `taito-dx serve` ("taito-dx") or its memoised twin ("memoised",
+    each level asked once unmeasured first, so that it has every answer), printed and returned by level."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     script = Path(sys.executable).with_name("taito-dx")
-    command = [str(script) if script.exists() else sys.executable, *([] if script.exists() else ["-m", "taito_dx.cli"]),
-               "serve", "--port", str(port), "--index-dir", str(args.index_dir), "--no-feedback"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = ([sys.executable, "-m", "taito_dx.evals.memoised_serve"] if server == "memoised" else
+               [str(script), "serve"] if script.exists() else [sys.executable, "-m", "taito_dx.cli", "serve"])
+    process = subprocess.Popen([*command, "--port", str(port), "--index-dir", str(args.index_dir), "--no-feedback"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results: dict[int, dict[str, Any]] = {}
     try:
         reason = wait_for_http(url, process, time.perf_counter() + START_TIMEOUT_S)
         if reason:
             print(f"error: {reason}", file=sys.stderr)
-            return 1
-        print(f"{'conversations':>13} {'replies':>7} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
-              f"{'replies/s':>9} {'server CPU s':>12}")
+            return {}
         for count in args.conversations:
+            if server == "memoised":
+                run_level(url, count, questions)
             used = cpu_seconds(process.pid)
             figures = run_level(url, count, questions)
             used = cpu_seconds(process.pid) - used
-            print(f"{count:>13} {figures['replies']:>7} {figures['errors']:>6} {figures['p50_s']:>7} "
+            results[count] = figures
+            print(f"{server:>9} {count:>13} {figures['replies']:>7} {figures['errors']:>6} {figures['p50_s']:>7} "
                   f"{figures['p95_s']:>7} {figures['max_s']:>7} {figures['replies_per_s']:>9} {used:>12.1f}",
                   flush=True)
             for sample in figures["error_samples"]:
@@ -141,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         process.terminate()
         process.wait(timeout=30)
-    return 0
+    return results
 
 
 if __name__ == "__main__":

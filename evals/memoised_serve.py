@@ -1,0 +1,41 @@
+"""`taito-dx serve` with its answers memoised, for the load benchmark's baseline: what gradio alone costs a reply.
+
+Each distinct question, with the questions of its conversation before it, is answered once and its answer
+replayed after, so that once every question has been asked what a reply costs the server is gradio's own work
+(HTTP, queue, session state, postprocessing) and none of the assistant's:
+
+    python -m taito_dx.evals.memoised_serve --port 7861 --index-dir .taito-dx
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Sequence
+
+from taito_dx.assistant.assistant import Assistant
+
+
+def memoise_answers() -> None:
+    """Make every Assistant of this process replay the answer it gave a question (and conversation) before."""
+    answered = Assistant._extractive
+    memo: dict[tuple[Any, ...], Any] = {}
+
+    def replayed(self: Assistant, question: str, history: Sequence[Any], where: dict[str, Any] | None) -> Any:
+        key = (question, tuple(turn.question for turn in history), repr(where))
+        if key not in memo:
+            memo[key] = answered(self, question, history, where)
+        return memo[key]
+
+    Assistant._extractive = replayed  # type: ignore[method-assign]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`taito-dx serve` with `argv` as its options, its answers memoised."""
+    from taito_dx.cli import main as cli
+
+    memoise_answers()
+    return cli(["serve", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
