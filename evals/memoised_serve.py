@@ -9,10 +9,13 @@ replayed after, so that once every question has been asked what a reply costs th
 
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 from taito_dx.assistant.assistant import Assistant
+from taito_dx.settings import Settings
 
 
 def memoise_answers() -> None:
@@ -30,11 +33,17 @@ def memoise_answers() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`taito-dx serve` with `argv` as its options, its answers memoised."""
-    from taito_dx.cli import main as cli
+    """Serve the UI over a built index (`--index-dir`, `--port`), its answers memoised."""
+    from taito_dx.assistant.ui.app import serve
 
+    parser = argparse.ArgumentParser(prog="python -m taito_dx.evals.memoised_serve", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index-dir", type=Path, required=True, help="a built index (`taito-dx ingest`)")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--no-feedback", action="store_true", help="as `taito-dx serve --no-feedback`")
+    args = parser.parse_args(argv)
     memoise_answers()
-    return cli(["serve", *(sys.argv[1:] if argv is None else argv)])
+    serve(Settings.load(index_dir=args.index_dir, port=args.port, feedback=False if args.no_feedback else None))
+    return 0
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (5, "assistant", ("taito_dx.assistant",)),
     (6, "ui", ("taito_dx.assistant.ui",)),
     (6, "evals", ("taito_dx.evals",)),
-    (7, "cli", ("taito_dx.cli",)),
+    (7, "entry points", ("taito_dx.cli", "taito_dx.evals.memoised_serve")),  # the load benchmark's baseline server
 )
 
 
