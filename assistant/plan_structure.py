@@ -58,6 +58,9 @@ LIST_OF = re.compile(
     rf"(?:\w+\s+)?(?P<en>{LEVELS_ANY})|(?:list|names?)\s+of\s+(?:the\s+)?(?:plan's\s+)?(?:\w+\s+)?(?P<of>{LEVELS_ANY})|"
     rf"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?:plan's\s+)?(?:\w+\s+)?(?P<all>{LEVELS_ANY})|"
     rf"\bwhich\s+(?P<wh>{LEVELS_ANY})|(?P<are>{LEVELS_ANY})\s+(?:are there|does it have|of (?:the )?plan)", re.I)
+# A level narrowed to a topic: "initiatives about AI", "AIに関する取組".
+ON_A_TOPIC = re.compile(rf"{LEVELS_ANY}\s+(?:are\s+|is\s+)?(?:about|on|related to|relating to|regarding|concerning|"
+                        rf"involving|dealing with)\s+\w|(?:に関する|に関係する|についての|関連の|関係の)\s*{LEVELS_JA}", re.I)
 # How many of the level below an entity has: "have two initiatives", "取組が2つある", "2つの取組を持つ".
 NUMBER_WORDS = {"one": 1, "a single": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -160,6 +163,8 @@ def read_structure(question: str) -> Structure | None:
         counted = ranked_levels[1] if len(ranked_levels) > 1 else _below(ranked_levels[0])
         if counted is not None:
             return Structure(Ask.MOST if most else Ask.FEWEST, (), (counted,), ranked_levels[0])
+    if not scopes and ON_A_TOPIC.search(question):
+        return None  # "List all initiatives about AI": the ones on a topic (topics), not the plan's every one
     counted = [kind for kind in _levels_by(COUNT_OF, question) if kind in below_scopes]
     if counted:
         return Structure(Ask.COUNT, scopes, tuple(counted))

@@ -41,3 +41,10 @@ def test_a_topic_the_documents_never_name_in_the_plans_words_is_not_stated(assis
     assert answer.abstained and not answer.citations  # and no passage is pointed to as if it were about it
     assert not assistant.ask("Is there anything about people with disabilities?").abstained  # 障害, in 障害者
     assert not assistant.ask("What does the plan say about remote work?").abstained  # the glossary reads no word
+
+
+@pytest.mark.parametrize("question", ["List all initiatives about AI.", "AIに関する取組を全部教えて"])
+def test_a_level_narrowed_to_a_topic_lists_the_ones_on_it_not_every_one(assistant: Assistant, question: str) -> None:
+    text = assistant.ask(question).text
+    assert "取組15「生成AIの利用拡大」" in text and "取組16「AIの活用」" in text
+    assert "取組1「行政手続きのオンライン化」" not in text  # not the plan's every 取組
