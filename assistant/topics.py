@@ -24,7 +24,7 @@ from taito_dx.plan_names import initiative_name, measure_name
 from taito_dx.registry import Fact
 
 # "initiatives about AI", "measures related to schools": the plan's entities on a topic.
-ENTITIES_ON = (r"(?:(?:list|name|show|give me|tell me|which|what)\s+)?(?:(?:are|is)\s+)?(?:all\s+|every\s+)?(?:the\s+)?"
+ENTITIES_ON = (r"(?:(?:list|name|show me|show|give me|tell me|which|what)\s+)?(?:(?:are|is)\s+)?(?:all\s+|every\s+)?(?:the\s+)?"
                r"(?:initiatives?|measures?|goals?|polic(?:y|ies))\s+(?:are\s+|is\s+)?(?:about|on|related to|relating to|"
                r"regarding|concerning|involving|dealing with)\b")
 # How a question asks what the plan says on a topic; what these leave of the question is the topic.
