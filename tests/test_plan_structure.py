@@ -24,6 +24,7 @@ GOAL, MEASURE, INITIATIVE = EntityKind.GOAL, EntityKind.MEASURE, EntityKind.INIT
     ("取組が一番少ない施策は？", Ask.FEWEST, [], [INITIATIVE]),
     ("いちばん取組が多い目標は？", Ask.MOST, [], [INITIATIVE]),  # in kana, with what is counted between
     ("目標２の施策ぜんぶ教えて", Ask.LIST, [(GOAL, 2)], [MEASURE]),
+    ("Tell me the measures of goal 3", Ask.LIST, [(GOAL, 3)], [MEASURE]),
 ])
 def test_structure_is_read_from_the_level_words(question: str, ask: Ask, scopes: list, levels: list) -> None:
     structure = read_structure(question)
