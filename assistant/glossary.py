@@ -72,6 +72,7 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"flexib(?:le|ly|ility)", "柔軟"),
     (r"every year|each year|annual(?:ly)?|yearly", "毎年度"),
     (r"statutory|legal basis|by law", "法"),
+    (r"needs?|necessary|necessity|required", "必要"),
 ))
 
 
