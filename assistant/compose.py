@@ -13,7 +13,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from taito_dx.assistant.entities import EntityCatalogue, Links
-from taito_dx.assistant.eras import with_western_years
+from taito_dx.assistant.eras import era_years, states_year, with_western_years
 from taito_dx.assistant.facts import Part, registry_parts
 from taito_dx.assistant.glossary import japanese_terms
 from taito_dx.assistant.intent import Intent, holds_value
@@ -62,12 +62,24 @@ class ExtractiveAnswerer:
             part = nonexistent_part(missing, index, lang)
             return _assemble([Part(part.text, list(part.citations), stated=False)], lang, retrieval, topic)
         answer = self._compose(intent, links, retrieval, index, catalogue, query_vector, topic)
+        if not answer.abstained and self._names_an_unstated_year(intent, answer, retrieval, index):
+            return self.passages.abstain(lang, retrieval, topic)  # "令和9年度の値は？": the plan gives no such year
         kind = intent.value_kind
         if kind is not None and kind.gates and not answer.abstained and not self._states_value(intent, answer, index):
             return self.passages.abstain(lang, retrieval, topic)  # it quotes no value of the kind asked, about the subject
         if lang == "en":
             return replace(answer, text=with_western_years(answer.text))
         return answer
+
+    @staticmethod
+    def _names_an_unstated_year(intent: Intent, answer: Answer, retrieval: Retrieval, index: OpenGeneration) -> bool:
+        """Whether the question names a year (令和9年度, FY2027, 2027) that no passage retrieved or cited states."""
+        years = era_years(intent.text)
+        if not years:
+            return False
+        texts = [scored.chunk.text for scored in retrieval.chunks]
+        texts += [chunk.text for citation in answer.citations if (chunk := index.chunks.get(citation.chunk_id))]
+        return any(not any(states_year(year, text) for text in texts) for year in years)
 
     def _on_topic(self, quote: str, citation: Citation, found: TopicPart, index: OpenGeneration) -> bool:
         """Whether a quote is about the topic: it uses the topic's words, or its passage is about a 施策 found."""

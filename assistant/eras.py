@@ -21,3 +21,23 @@ def with_western_years(text: str) -> str:
         years = list(dict.fromkeys(f"{m[0]} = {western(m)}" for m in ERA_YEAR.finditer(line)))
         lines.append(f"{line} ({'; '.join(years)})" if years else line)
     return "\n".join(lines)
+
+
+WESTERN_YEAR = re.compile(r"(?<![\d.,])(?:FY\s*)?((?:19|20)\d{2})(?![\d.,])", re.I)
+
+
+def era_years(text: str) -> set[str]:
+    """The years `text` names, as the plan writes them ("令和9年" for 令和9年度, FY2027 or 2027)."""
+    years = {f"{m[1]}{1 if m[2] == '元' else int(m[2])}年" for m in ERA_YEAR.finditer(text)}
+    for match in WESTERN_YEAR.finditer(text):
+        year = int(match[1])
+        years.add(f"令和{year - ERA_START['令和']}年" if year > 2018 else f"平成{year - ERA_START['平成']}年"
+                  if year > 1988 else f"昭和{year - ERA_START['昭和']}年")
+    return years
+
+
+def states_year(year: str, text: str) -> bool:
+    """Whether `text` names `year` ("令和9年"), as 令和9年 or 令和9年度, or 令和元年 for year 1."""
+    plain = re.sub(r"\s+", "", text)
+    era, number = year[:2], year[2:-1]
+    return year in plain or (number == "1" and f"{era}元年" in plain)

@@ -329,6 +329,18 @@ def test_a_clipped_loanword_is_read_as_the_documents_words_it_stands_for(assista
     assert not answer.abstained and "令和7年12月17日~令和8年1月7日 パブリックコメント実施" in answer.text
 
 
+@pytest.mark.parametrize("question", ["オンライン手続き比率の令和9年度の値は？", "What is the online procedure rate for FY2027?"])
+def test_a_year_no_passage_states_is_not_answered_with_another_years_value(assistant: Assistant, question: str) -> None:
+    assert assistant.ask(question).abstained  # the plan gives 20% once, for 令和7年度 or 令和10年度
+
+
+def test_era_years_are_read_from_either_calendar() -> None:
+    from taito_dx.assistant.eras import era_years, states_year
+
+    assert era_years("令和9年度の値は？") == {"令和9年"} and era_years("FY2027 or 2001?") == {"令和9年", "平成13年"}
+    assert states_year("令和9年", "令和9年度") and not states_year("令和1年", "令和10年度")
+
+
 def test_two_counts_of_one_scope_are_not_split_apart(assistant: Assistant) -> None:
     answer = assistant.ask("目標1の施策数と取組数")
     assert "の施策は8件です" in answer.text and "の取組は11件です" in answer.text
