@@ -84,9 +84,11 @@ class Assistant:
         two = TWO_QUESTIONS.match(intent.text)
         if two:  # the second is asked after the first, so that "its" there is what the first was about
             first = self._answer(self.search.analyse(two["first"]), history, where)
-            second = self._answer(self.search.analyse(two["second"]), (*history, Turn(two["first"], first[2])), where)
-            if not first[2].abstained and not second[2].abstained:
-                return intent, first[1], joined([first[2], second[2]])
+            if not first[2].abstained:
+                second = self._answer(self.search.analyse(two["second"]), (*history, Turn(two["first"], first[2])),
+                                      where)
+                if not second[2].abstained:
+                    return intent, first[1], joined([first[2], second[2]])
         return self._answer(intent, history, where)
 
     def _answer(self, intent: Intent, history: Sequence[Turn],
