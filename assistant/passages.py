@@ -66,7 +66,10 @@ class PassageAnswerer:
         titles = [catalogue.sections[section.number]] if section is not None else []
         if lang == "en":  # its words are the glossary's, which name no section for the linker: any may be meant
             titles += catalogue.sections
-        asked_in = ((title, self._asked_of(intent, lang, title)) for title in dict.fromkeys(titles))
+        groups = self._asked_words(intent, lang)
+        if groups is None:
+            return None
+        asked_in = ((title, self._asked_of(groups, title)) for title in dict.fromkeys(titles))
         title, asked = next(((title, asked) for title, asked in asked_in if asked), ("", None))
         if asked is None:
             return None
@@ -87,25 +90,30 @@ class PassageAnswerer:
                 return Answer(text=text, citations=(citation,), sources=tuple(retrieval.chunks), topic=topic)
         return None
 
-    def _asked_of(self, intent: Intent, lang: str, title: str) -> set[str] | None:
-        """The words of section `title` the question asks for, when it asks for nothing else; else None."""
-        title_words = set(self.tokenizer(title))
+    def _asked_words(self, intent: Intent, lang: str) -> list[set[str]] | None:
+        """What a question that asks for a whole section asks, as groups of words each of which the title must hold
+        one of (in the plan's words); None when it asks for more than a section."""
         asked = set(self.tokenizer(intent.text))
         if lang == "ja":
-            asked = {word for word in asked if word not in JA_FRAME_WORDS or word in title_words}
-            return asked if asked and asked <= title_words else None
+            return [{word} for word in asked]
         if intent.value_kind is not None or ASKS_FOR_ONE.search(intent.text):
             return None  # "When is it to be finalised (策定)?", "Which national plan does 背景 cite?": not the section
         unread = ENGLISH_WORD.findall(glossary_free(intent.text).lower())
         if any(word not in STOPWORDS_EN_PLUS and word not in FRAME_WORDS for word in unread):
             return None  # a word the glossary does not read may ask for more than the section
         # An English question asks in its administrative words (each one Japanese word or another: "aim" is
-        # 趣旨 or 目的) and any Japanese it quotes: each must be a word of the title.
+        # 趣旨 or 目的) and any Japanese it quotes.
         groups = [set(self.tokenizer(japanese)) for japanese in japanese_terms(intent.text)]
-        groups += [{token} for token in asked if JAPANESE_WORD.search(token)]
-        if not groups or not all(group & title_words for group in groups):
+        return groups + [{token} for token in asked if JAPANESE_WORD.search(token)]
+
+    def _asked_of(self, groups: list[set[str]], title: str) -> set[str] | None:
+        """The words of section `title` the question asks for (each group met, a Japanese frame word such as 計画
+        or 説明 met or not), when it asks for nothing else; else None."""
+        title_words = set(self.tokenizer(title))
+        needed = [group for group in groups if not (group <= JA_FRAME_WORDS and not group & title_words)]
+        if not needed or not all(group & title_words for group in needed):
             return None
-        return {token for group in groups for token in group & title_words}
+        return {word for group in needed for word in group & title_words}
 
     @staticmethod
     def abstain(lang: str, retrieval: Retrieval, topic: EntityRef | None, *, point: bool = True) -> Answer:
