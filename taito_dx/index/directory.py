@@ -36,6 +36,7 @@ from taito_dx.index.vectors import PartVectors
 log = logging.getLogger(__name__)
 
 KEEP_GENERATIONS = 2
+HOLDER_WAIT_S = 0.5  # how long a refused ingest waits for the lock holder to have written its pid
 # The generation layout this code writes and reads (recorded in each manifest as "version").
 # 3: an indicator figure in no stated column is its `value`; 4: guide.json; 5: manifests record every file written
 LAYOUT_VERSION = 6
@@ -275,8 +276,7 @@ class IndexDir:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
-                handle.seek(0)
-                holder = handle.read().strip() or "another process"
+                holder = _lock_holder(handle) or "another process"
                 raise IndexLockedError(
                     f"another ingest ({holder}) is writing {self.path}: wait for it to finish, then run again"
                 ) from exc
@@ -293,6 +293,18 @@ class IndexDir:
                 handle.seek(0)
                 handle.truncate()
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_holder(handle: Any) -> str:
+    """"pid N" as the ingest holding the lock wrote it, which it does just after taking the lock: read again for
+    up to HOLDER_WAIT_S while the file is still empty; "" when it names no holder (a full disk leaves it empty)."""
+    deadline = time.monotonic() + HOLDER_WAIT_S
+    while True:
+        handle.seek(0)
+        holder = handle.read().strip()
+        if holder or time.monotonic() >= deadline:
+            return holder
+        time.sleep(0.01)
 
 
 def remove_generation(generation: Generation) -> None:
