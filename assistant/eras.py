@@ -23,14 +23,16 @@ def with_western_years(text: str) -> str:
     return "\n".join(lines)
 
 
-WESTERN_YEAR = re.compile(r"(?<![\d.,])(?:FY\s*)?((?:19|20)\d{2})(?![\d.,])", re.I)
+# A Western year said as one (FY2027, in 2027, 2027年), not any four-digit number ("2000 hours").
+WESTERN_YEAR = re.compile(r"(?:\bFY\s*|\b(?:in|by|from|until|since|year|for)\s+)((?:19|20)\d{2})\b(?![.,]\d)|"
+                          r"(?<![\d.,])((?:19|20)\d{2})\s*年(?!間)", re.I)
 
 
 def era_years(text: str) -> set[str]:
     """The years `text` names, as the plan writes them ("令和9年" for 令和9年度, FY2027 or 2027)."""
     years = {f"{m[1]}{1 if m[2] == '元' else int(m[2])}年" for m in ERA_YEAR.finditer(text)}
     for match in WESTERN_YEAR.finditer(text):
-        year = int(match[1])
+        year = int(match[1] or match[2])
         years.add(f"令和{year - ERA_START['令和']}年" if year > 2018 else f"平成{year - ERA_START['平成']}年"
                   if year > 1988 else f"昭和{year - ERA_START['昭和']}年")
     return years

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -238,7 +239,13 @@ def quoted_stretches(text: str, picked: list[str], *, widen: set[str] = frozense
 def _heading(sentence: str, chunk: Chunk) -> bool:
     """Whether a sentence is a heading: numbered as one, or naming a level of the chunk's place (a document's
     title over its sections)."""
-    return bool(HEADING.match(sentence)) or sentence.strip() in {part.strip() for part in chunk.location.split(">")}
+    return bool(HEADING.match(sentence)) or sentence.strip() in _place_names(chunk.location)
+
+
+@functools.lru_cache(maxsize=4096)
+def _place_names(location: str) -> frozenset[str]:
+    """The levels of a plan location ("(仮称) … について > 1. 背景"), each as written."""
+    return frozenset(part.strip() for part in location.split(">"))
 
 
 def _opening(body: list[str]) -> list[str]:

@@ -337,7 +337,8 @@ def test_a_year_no_passage_states_is_not_answered_with_another_years_value(assis
 def test_era_years_are_read_from_either_calendar() -> None:
     from taito_dx.assistant.eras import era_years, states_year
 
-    assert era_years("令和9年度の値は？") == {"令和9年"} and era_years("FY2027 or 2001?") == {"令和9年", "平成13年"}
+    assert era_years("令和9年度の値は？") == {"令和9年"} and era_years("FY2027 or in 2001?") == {"令和9年", "平成13年"}
+    assert era_years("Is the target 2000 hours?") == set()  # a number, not a year
     assert states_year("令和9年", "令和9年度") and not states_year("令和1年", "令和10年度")
 
 

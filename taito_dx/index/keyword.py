@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import json
 import logging
 import re
@@ -94,7 +96,6 @@ class KeywordIndex:
         self._retriever = retriever
         self.ids = ids
         self._vocab = retriever.vocab_dict
-        self._sorted_vocab = sorted(self._vocab)
         self._documents = np.diff(retriever.scores["indptr"])  # per token id: how many chunks use it
 
     def document_share(self, token: str) -> float:
@@ -115,14 +116,19 @@ class KeywordIndex:
 
     def _completion(self, head: str) -> str | None:
         """The katakana word of the documents that starts with `head` and is longer, used by most chunks."""
-        start = bisect.bisect_left(self._sorted_vocab, head)
+        ordered = self._sorted_vocab
         found = []
-        for token in self._sorted_vocab[start:]:
+        for token in itertools.islice(ordered, bisect.bisect_left(ordered, head), None):
             if not token.startswith(head):
                 break
             if len(token) > len(head) and KATAKANA_WORD.fullmatch(token):
                 found.append(token)
         return max(found, key=lambda token: (self.document_share(token), -len(token)), default=None)
+
+    @functools.cached_property
+    def _sorted_vocab(self) -> list[str]:
+        """The vocabulary in order, for prefix lookups (sorted on the first one, not at load)."""
+        return sorted(self._vocab)
 
     def uses_word(self, word: str) -> bool:
         """Whether any chunk uses `word`, alone or inside a longer token (障害 in 障害者)."""
