@@ -91,7 +91,8 @@ def _structure(query: FactQuery) -> list[Part]:
     structure = read_structure(query.intent.text)
     if structure is None:
         return []
-    if structure.ask == Ask.LIST and query.intent.attributes - {Attribute.COUNT, Attribute.CHILDREN}:
+    belonging = {Attribute.PARENT} if structure.scopes else set()  # "the measures that belong to goal 2": its members
+    if structure.ask == Ask.LIST and query.intent.attributes - {Attribute.COUNT, Attribute.CHILDREN} - belonging:
         return []  # "the initiatives 情報政策課 owns": a list filtered by what is asked, answered by its attribute
     if structure.ask == Ask.LIST and not structure.scopes and topic_of(query.intent.text) is not None:
         return []  # "子育てに関する取組はある？": the 取組 on a topic, not every 取組 (see topics)

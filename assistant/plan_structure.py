@@ -24,6 +24,8 @@ from taito_dx.registry import Fact, PlanRegistry
 LEVEL = (r"(?P<level>目標(?!値|\s*[(（])|施策|取組|取り組み|goals?\b|measures?\b|polic(?:y|ies)\b|initiatives?\b)"
          r"(?:\s*(?:no\.?|#|number)?\s*(?P<number>\d{1,3})(?![\d年]))?")
 LEVEL_WORD = re.compile(LEVEL, re.I)
+# A Japanese level word followed by another word character is part of a compound noun (取組内容, 施策体系).
+COMPOUND_NEXT = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffー々]")
 MAX_LISTED_WITH_COUNT = 8  # a count names its members up to this many
 KIND_OF_WORD = (("目標", EntityKind.GOAL), ("goal", EntityKind.GOAL), ("施策", EntityKind.MEASURE),
                 ("measure", EntityKind.MEASURE), ("polic", EntityKind.MEASURE), ("取組", EntityKind.INITIATIVE),
@@ -171,7 +173,16 @@ def read_structure(question: str) -> Structure | None:
     listed = [kind for kind in _levels_by(LIST_OF, question) + _levels_by(CHILDREN_OF, question) if kind in below_scopes]
     if listed:
         return Structure(Ask.LIST, scopes, tuple(dict.fromkeys(listed)))
+    named_below = [kind for kind in _bare_levels(question) if kind in below_scopes]
+    if scopes and named_below:  # "goal 2 measures?", "Measures in goal 2", "施策9の取組は": the members asked for
+        return Structure(Ask.LIST, scopes, (named_below[0],))
     return None
+
+
+def _bare_levels(question: str) -> list[EntityKind]:
+    """The unnumbered level words that stand as words, not inside a compound (取組内容, 施策体系 ask no level)."""
+    return [_kind(match["level"]) for match in LEVEL_WORD.finditer(question)
+            if match["number"] is None and not COMPOUND_NEXT.match(question, match.end())]
 
 
 def answer_structure(structure: Structure, index: OpenGeneration, lang: str) -> StructurePart | None:
