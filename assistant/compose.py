@@ -16,12 +16,12 @@ from taito_dx.assistant.entities import EntityCatalogue, Links
 from taito_dx.assistant.eras import era_years, states_year, with_western_years
 from taito_dx.assistant.facts import Part, registry_parts
 from taito_dx.assistant.glossary import japanese_terms
-from taito_dx.assistant.intent import Intent, holds_value
+from taito_dx.assistant.intent import Attribute, Intent, holds_value
 from taito_dx.assistant.passages import PassageAnswerer
 from taito_dx.assistant.phrases import phrase
-from taito_dx.assistant.plan_structure import missing_numbers, nonexistent_part
+from taito_dx.assistant.plan_structure import StructurePart, asked_level, members_part, missing_numbers, nonexistent_part
 from taito_dx.assistant.retrieve import Retrieval
-from taito_dx.assistant.topics import TopicPart, topic_of, topic_part
+from taito_dx.assistant.topics import TopicPart, titled_members, topic_of, topic_part
 from taito_dx.index.keyword import JapaneseTokenizer
 from taito_dx.index.reader import OpenGeneration
 from taito_dx.models import PLAN_LEVELS, Answer, Citation, EntityRef
@@ -113,6 +113,9 @@ class ExtractiveAnswerer:
     def _compose(self, intent: Intent, links: Links, retrieval: Retrieval, index: OpenGeneration,
                  catalogue: EntityCatalogue, query_vector: np.ndarray, topic: EntityRef | None) -> Answer:
         lang = intent.language
+        titled = self._titled(intent, index, catalogue)
+        if titled is not None:  # "AI関係の取組は？", "How many initiatives mention BPR?": those their titles name
+            return _assemble([Part(titled.text, list(titled.citations))], lang, retrieval, topic)
         parts = registry_parts(intent, links, index, lang)
         if parts:
             return _assemble(parts, lang, retrieval, topic)
@@ -141,6 +144,28 @@ class ExtractiveAnswerer:
         if not self._answers_about_entity(intent, links, answer, index, catalogue):
             return self.passages.abstain(lang, retrieval, topic)
         return answer
+
+    def _titled(self, intent: Intent, index: OpenGeneration, catalogue: EntityCatalogue) -> StructurePart | None:
+        """The entities of the level a question lists or counts whose titles name what it narrows them to; None when
+        it asks no such list, or its words narrow to no title."""
+        asked = asked_level(intent.text)
+        if asked is None or intent.attributes - {Attribute.COUNT, Attribute.CHILDREN}:
+            return None
+        level, counted = asked
+        members, words = titled_members(self._word_groups(intent, index), level, catalogue, index.registry)
+        if not members:
+            return None
+        titles = " ".join(catalogue.labels[row].title for row in catalogue.rows(level))
+        shown = [match[0] if (match := re.search(re.escape(word), titles, re.I)) else word for word in sorted(words)]
+        return members_part(members, level, counted, "・".join(shown), index, intent.language)
+
+    def _word_groups(self, intent: Intent, index: OpenGeneration) -> list[set[str]]:
+        """The question's words, each with the plan's words for it (school → 学校 教育 …), without its level words,
+        question words and the plan's own name."""
+        ignored = QUESTION_WORDS | set(self.tokenizer(f"目標 施策 取組 取り組み {index.plan}"))
+        pieces = intent.text.split() if intent.language == "en" else self.tokenizer(intent.text)
+        groups = [set(self.tokenizer(" ".join([piece, *japanese_terms(piece)]))) - ignored for piece in pieces]
+        return [group for group in groups if group]
 
     def _names_what_the_plan_never_mentions(self, intent: Intent, index: OpenGeneration) -> bool:
         """Whether the question names something (SDGs, ChatGPT, JIS: a word in capitals) no chunk of the documents

@@ -118,6 +118,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "ja": "{scope}の{level}は{count}件です: {listing}",
         "en": "{scope} has {count} {level}: {listing}",
     },
+    "titled_list": {"ja": "名前に「{words}」とある{level}（{count}件）: {listing}",
+                    "en": "The {level} whose names have 「{words}」 ({count}): {listing}"},
+    "titled_count": {"ja": "名前に「{words}」とある{level}は{count}件です: {listing}",
+                     "en": "{count} {level} have 「{words}」 in their names: {listing}"},
     "structure_count_only": {"ja": "{scope}の{level}は{count}件です。", "en": "{scope} has {count} {level}."},
     "structure_having": {
         "ja": "{scope}の{listed}のうち、{level}が{count}件のもの（{total}件）: {listing}",

@@ -61,8 +61,10 @@ LIST_OF = re.compile(
     rf"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?:plan's\s+)?(?:\w+\s+)?(?P<all>{LEVELS_ANY})|"
     rf"\bwhich\s+(?P<wh>{LEVELS_ANY})|(?P<are>{LEVELS_ANY})\s+(?:are there|does it have|of (?:the )?plan)", re.I)
 # A level narrowed to a topic: "initiatives about AI", "AIに関する取組".
-ON_A_TOPIC = re.compile(rf"{LEVELS_ANY}\s+(?:are\s+|is\s+)?(?:about|on|related to|relating to|regarding|concerning|"
-                        rf"involving|dealing with)\s+\w|(?:に関する|に関係する|についての|関連の|関係の)\s*{LEVELS_JA}", re.I)
+ABOUT = (r"(?:about|on|relat(?:e|es|ed|ing) to|regarding|concerning|involv(?:e|es|ing)|deal(?:s|ing)? with|"
+         r"cover(?:s|ing)?|mention(?:s|ing)?)")
+ON_A_TOPIC = re.compile(rf"{LEVELS_ANY}\s+(?:are\s+|is\s+|that\s+|which\s+)?{ABOUT}\s+\w|"
+                        rf"(?:に関する|に関係する|についての|関連の|関係の|関係する|関連する)\s*{LEVELS_JA}", re.I)
 # How many of the level below an entity has: "have two initiatives", "取組が2つある", "2つの取組を持つ".
 NUMBER_WORDS = {"one": 1, "a single": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -177,6 +179,29 @@ def read_structure(question: str) -> Structure | None:
     if scopes and named_below:  # "goal 2 measures?", "Measures in goal 2", "施策9の取組は": the members asked for
         return Structure(Ask.LIST, scopes, (named_below[0],))
     return None
+
+
+def asked_level(question: str) -> tuple[EntityKind, bool] | None:
+    """The one level a question lists or counts across the whole plan, with whether it counts, also when narrowed
+    to a topic ("BPRが出てくる取組はいくつ", "initiatives about AI"); None when it names a scope or asks otherwise."""
+    structure = read_structure(question)
+    if structure is not None:
+        if structure.ask in (Ask.LIST, Ask.COUNT) and not structure.scopes and len(structure.levels) == 1:
+            return structure.levels[0], structure.ask == Ask.COUNT
+        return None
+    bare = _bare_levels(question)
+    if bare and ON_A_TOPIC.search(question) and not any(m.number for m in mentions(question)):
+        return bare[0], bool(COUNT_OF.search(question))
+    return None
+
+
+def members_part(members: list[EntityRef], level: EntityKind, counted: bool, words: str, index: OpenGeneration,
+                 lang: str) -> StructurePart:
+    """The entities of `level` whose titles use `words`, listed (and counted), cited by their overview rows."""
+    listing = _listing(index.registry, members, lang)
+    text = phrase(lang, "titled_count" if counted else "titled_list", words=words, level=phrase(lang, f"level_{level}"),
+                  count=str(len(members)), listing=listing)
+    return StructurePart(text, tuple(_unique(_member_citations(index, members))))
 
 
 def _bare_levels(question: str) -> list[EntityKind]:

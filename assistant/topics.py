@@ -6,6 +6,7 @@ A topic question is recognised by how it asks (say about, について, 触れ�
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -16,17 +17,17 @@ from taito_dx.assistant.citations import cite_fact
 from taito_dx.assistant.entities import EntityCatalogue
 from taito_dx.assistant.glossary import japanese_terms
 from taito_dx.assistant.phrases import phrase
+from taito_dx.assistant.plan_structure import ABOUT
 from taito_dx.assistant.retrieve import Retrieval
 from taito_dx.index.keyword import JapaneseTokenizer
 from taito_dx.index.reader import OpenGeneration
-from taito_dx.models import Citation, EntityKind
+from taito_dx.models import Citation, EntityKind, EntityRef
 from taito_dx.plan_names import initiative_name, measure_name
-from taito_dx.registry import Fact
+from taito_dx.registry import Fact, PlanRegistry
 
 # "initiatives about AI", "measures related to schools": the plan's entities on a topic.
 ENTITIES_ON = (r"(?:(?:list|name|show me|show|give me|tell me|which|what)\s+)?(?:(?:are|is)\s+)?(?:all\s+|every\s+)?(?:the\s+)?"
-               r"(?:initiatives?|measures?|goals?|polic(?:y|ies))\s+(?:are\s+|is\s+)?(?:about|on|related to|relating to|"
-               r"regarding|concerning|involving|dealing with)\b")
+               r"(?:initiatives?|measures?|goals?|polic(?:y|ies))\s+(?:are\s+|is\s+|that\s+|which\s+)?" + ABOUT + r"\b")
 # How a question asks what the plan says on a topic; what these leave of the question is the topic.
 TOPIC_CUES = re.compile(
     ENTITIES_ON + r"|"
@@ -50,6 +51,9 @@ MIN_SCORE = 0.3
 OVERLAP_WEIGHT = 0.3
 PASSAGE_WEIGHT = 0.1
 MAX_MEASURES = 3
+# A title is listed for a narrowed level ("AI関係の取組") when its weighed share of the question's words reaches
+# this share of the best title's. Chosen on the dev questions.
+TITLED_SHARE = 0.5
 # Between the things a topic joins ("学校や教育", "staff skills / human resource development"): each is a topic.
 CONJUNCTION = re.compile(r"\s*(?:や|および|及び|または|又は|とか|/|、|,|\band\b|\bor\b)\s*", re.I)
 
@@ -117,3 +121,36 @@ def topic_part(topic: str, index: OpenGeneration, catalogue: EntityCatalogue, re
         citations += cite_fact(index, Fact.MEASURE_ROW, number, measure.title, *(i.title for i in initiatives))
     text = phrase(lang, "topic_header", topic=topic) + "\n" + "\n".join(lines)
     return TopicPart(text, tuple(citations), tuple(chosen[:MAX_MEASURES]), frozenset(words))
+
+
+
+def titled_members(groups: list[set[str]], level: EntityKind, catalogue: EntityCatalogue,
+                   registry: PlanRegistry) -> tuple[list[EntityRef], set[str]]:
+    """The entities of `level` whose titles name the question's word groups (a word with its plan words: school →
+    学校 教育), each group weighed by how few titles name it, within TITLED_SHARE of the best; a 取組 also when
+    its 施策's title names them and no 取組 of that 施策 does ("education": 取組9 under 施策6「…教育による…」).
+    Returns them with the title words they share; ([], set()) when no title names any group."""
+    titles = {catalogue.labels[row].ref: catalogue.tokens[row] for row in catalogue.rows(level)}
+    vocabulary = set().union(*titles.values()) if titles else set()
+    usable = [group & vocabulary for group in groups]
+    weights = {}
+    for group in usable:
+        named = sum(bool(group & words) for words in titles.values())
+        if group and named <= len(titles) / 2:  # a word half the titles use narrows nothing
+            weights[frozenset(group)] = math.log(len(titles) / named)
+    if not weights:
+        return [], set()
+
+    def score(words: frozenset[str]) -> float:
+        return sum(weight for group, weight in weights.items() if group & words)
+
+    scores = {ref: score(words) for ref, words in titles.items()}
+    best = max(scores.values())
+    chosen = {ref for ref, value in scores.items() if value > 0 and value >= TITLED_SHARE * best}
+    if level == EntityKind.INITIATIVE:
+        for row in catalogue.rows(EntityKind.MEASURE):
+            members = [ref for ref in titles if registry.initiatives[ref.number].measure == catalogue.labels[row].ref.number]
+            if score(catalogue.tokens[row]) >= TITLED_SHARE * best and not any(scores[ref] for ref in members):
+                chosen |= set(members)
+    shared = {word for ref in chosen for group in weights for word in group & titles[ref]}
+    return sorted(chosen, key=lambda ref: ref.number), shared or {word for group in weights for word in group}
