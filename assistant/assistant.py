@@ -29,6 +29,8 @@ TWO_THINGS = re.compile(r"^(?P<first>[^、。？?とがをはで\s]{2,14})と(?P
 # "What is the plan period, and under which law is it positioned?": two questions, the second asked anew.
 TWO_QUESTIONS = re.compile(r"^(?P<first>.{8,}?)(?:,\s*|\s+)and\s+(?P<second>(?:(?:under|in|for|to|by|from|with) )?"
                            r"(?:what|which|who|whose|when|where|why|how|is|are|does|do|did|can|will)\b.{4,})$", re.I)
+# "施策数が一番少ない目標はどれ？取組はいくつ？": two questions, one after the other.
+TWO_SENTENCES = re.compile(r"^(?P<first>[^?？]{4,}[?？])\s*(?P<second>[^?？]{2,}[?？]?)$")
 CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
 # A question that points back ("その", "it") or is this short continues the previous topic.
 ANAPHORA = re.compile(r"その|それ|この|同じ|そこ|\bits?\b|\bthat\b|\bthis\b|\bthey\b|\bthem\b|\bthe same\b", re.I)
@@ -81,19 +83,20 @@ class Assistant:
             parts = [self._answer(self.search.analyse(f"{thing}は？"), history, where) for thing in both.groups()]
             if not any(answer.abstained for _, _, answer in parts):
                 return intent, parts[0][1], joined([answer for _, _, answer in parts])
-        two = TWO_QUESTIONS.match(intent.text)
-        if two:  # the second is asked after the first, so that "its" there is what the first was about
+        two = TWO_QUESTIONS.match(intent.text) or TWO_SENTENCES.match(intent.text)
+        if two:  # the second is asked after the first, about what the first was about
             first = self._answer(self.search.analyse(two["first"]), history, where)
             if not first[2].abstained:
                 second = self._answer(self.search.analyse(two["second"]), (*history, Turn(two["first"], first[2])),
-                                      where)
+                                      where, continues=True)
                 if not second[2].abstained:
                     return intent, first[1], joined([first[2], second[2]])
         return self._answer(intent, history, where)
 
-    def _answer(self, intent: Intent, history: Sequence[Turn],
-                where: dict[str, Any] | None) -> tuple[Intent, Retrieval, Answer]:
-        follow_up = _follows_up(intent.text, history)
+    def _answer(self, intent: Intent, history: Sequence[Turn], where: dict[str, Any] | None, *,
+                continues: bool = False) -> tuple[Intent, Retrieval, Answer]:
+        """`continues`: the question is the second half of one asked with the last turn (so it follows it up)."""
+        follow_up = continues or _follows_up(intent.text, history)
         found = self.search.search(intent, asks_entity=bool(intent.attributes),
                                    topic=history[-1].answer.topic if follow_up else None,
                                    follows=history[-1].answer.plan if follow_up else "", where=where)

@@ -219,6 +219,8 @@ def _assemble(parts: list[Part], lang: str, retrieval: Retrieval, topic: EntityR
                 citations.append(citation)
             markers.append(f"[{[c.chunk_id for c in citations].index(citation.chunk_id) + 1}]")
         lines.append(part.text + "".join(markers))
+    subjects = {part.subject for part in parts if part.subject is not None}
+    topic = subjects.pop() if len(subjects) == 1 else topic  # what the answer names is what a follow-up is about
     abstained = not any(part.stated for part in parts)
     text = "\n".join(lines)
     if abstained:

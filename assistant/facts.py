@@ -8,17 +8,17 @@ it is described.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from taito_dx.assistant.citations import cite_fact
 from taito_dx.assistant.entities import Links
 from taito_dx.assistant.intent import Attribute, Intent
 from taito_dx.assistant.phrases import phrase
-from taito_dx.assistant.plan_structure import Ask, answer_structure, is_below, read_structure
+from taito_dx.assistant.plan_structure import Ask, answer_structure, is_below, mentions, read_structure
 from taito_dx.assistant.topics import topic_of
 from taito_dx.index.reader import OpenGeneration
-from taito_dx.models import Citation, EntityKind, Initiative, Measure
+from taito_dx.models import Citation, EntityKind, EntityRef, Initiative, Measure
 from taito_dx.plan_names import goal_name, initiative_name, measure_name, numbered
 from taito_dx.registry import Fact
 
@@ -34,6 +34,7 @@ class Part:
     text: str
     citations: list[Citation] = field(default_factory=list)
     stated: bool = True
+    subject: EntityRef | None = None  # the one entity it gives as the answer ("the goal with fewest 施策")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,11 @@ def _structure(query: FactQuery) -> list[Part]:
     structure = read_structure(query.intent.text)
     if structure is None:
         return []
+    carried = next((link for link in query.links.items if link.explicit), None)
+    if not structure.scopes and structure.ask in (Ask.LIST, Ask.COUNT) and carried is not None and all(
+            is_below(level, carried.kind) for level in structure.levels) and not any(
+            mention.number for mention in mentions(query.intent.text)):  # a follow-up: "取組はいくつ？" of the last 目標
+        structure = replace(structure, scopes=(carried.ref,))
     belonging = {Attribute.PARENT} if structure.scopes else set()  # "the measures that belong to goal 2": its members
     if structure.ask == Ask.LIST and query.intent.attributes - {Attribute.COUNT, Attribute.CHILDREN} - belonging:
         return []  # "the initiatives 情報政策課 owns": a list filtered by what is asked, answered by its attribute
@@ -110,7 +116,7 @@ def _structure(query: FactQuery) -> list[Part]:
             return []
         return [_parent_part(initiative, measure, query.index, query.lang)]
     part = answer_structure(structure, query.index, query.lang)
-    return [Part(part.text, list(part.citations))] if part is not None else []
+    return [Part(part.text, list(part.citations), subject=part.subject)] if part is not None else []
 
 
 # -- one handler per attribute ------------------------------------------------------------

@@ -112,6 +112,7 @@ class StructurePart:
     text: str
     citations: tuple[Citation, ...]
     stated: bool = True
+    subject: EntityRef | None = None  # the one entity it names as the answer, which a follow-up is about
 
 
 def _kind(word: str) -> EntityKind:
@@ -271,7 +272,7 @@ def _superlative(structure: Structure, index: OpenGeneration, lang: str) -> Stru
     text = phrase(lang, key, names=names, level=phrase(lang, f"level_{level}"), count=str(extreme))
     citations = [c for winner in winners for c in _count_citations(index, winner, level, extreme)
                  or _member_citations(index, [winner, *_members(registry, winner, level)])]
-    return StructurePart(text, tuple(_unique(citations)))
+    return StructurePart(text, tuple(_unique(citations)), subject=winners[0] if len(winners) == 1 else None)
 
 
 def _having(structure: Structure, index: OpenGeneration, lang: str) -> StructurePart | None:
