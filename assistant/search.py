@@ -107,7 +107,7 @@ class PlanSearch:
         expansions = tuple(word for token in self.tokenizer(intent.text) for word in index.keyword.unclipped(token))
         intent = replace(intent, expansions=expansions) if expansions else intent
         query_vector = np.asarray(self.embedder.embed_query(intent.text), dtype=np.float32)
-        links = link(intent.text, query_vector, set(self.tokenizer(intent.text)), index, catalogue,
+        links = link(intent.text, query_vector, set(self.tokenizer(intent.search_text)), index, catalogue,
                      asks_entity=asks_entity)
         if topic is not None and not links.names_its_own():
             links = links.continued(topic)
