@@ -168,10 +168,10 @@ class ExtractiveAnswerer:
         return [group for group in groups if group]
 
     def _names_what_the_plan_never_mentions(self, intent: Intent, index: OpenGeneration) -> bool:
-        """Whether the question names something (SDGs, ChatGPT, JIS: a word in capitals) no chunk of the documents
-        uses: no passage can then say anything about it."""
-        return any(index.keyword.document_share(token) == 0.0
-                   for name in NAMED_THING.findall(intent.text) for token in self.tokenizer(name))
+        """Whether the question names something (SDGs, ChatGPT, JIS: a word in capitals; 墨田区: a proper noun) no
+        chunk of the documents uses: no passage can then say anything about it."""
+        names = {token for name in NAMED_THING.findall(intent.text) for token in self.tokenizer(name)}
+        return any(index.keyword.document_share(token) == 0.0 for token in names | self.tokenizer.proper_nouns(intent.text))
 
     def _unnamed_topic(self, topic: str, lang: str, index: OpenGeneration) -> bool:
         """Whether an English topic the glossary puts in the plan's words (tourism → 観光) is named by no chunk, in

@@ -42,6 +42,8 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"train(?:ing)?|develop(?:ing)? (?:staff|people|skills)|skills? development", "育成 研修"),
     (r"educat(?:ion|ional)|schools?|pupils?|students?|teachers?", "教育 学校 児童 生徒"),
     (r"efficien(?:t|cy)|streamlin(?:e|ing)", "効率化"),
+    (r"sav(?:e|ed|es|ing|ings)|reduc(?:e|ed|es|ing|tion)|cut(?:s|ting)?", "削減"),
+    (r"hours?", "時間"),
     (r"labou?r[- ]saving", "省力化"),
     (r"procedures?|applications?|paperwork", "手続き 申請"),
     (r"consultations?|advice", "相談"),

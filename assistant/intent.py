@@ -99,16 +99,18 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
     ValueKind("frequency", re.compile(r"頻度|何回|年に何|月に何|週に何|どのくらいの間隔|how often|how frequently|how many times",
                                       re.I),
               re.compile(r"(毎|隔)\s*(年|月|週|日)|[年月週日]\s*\d+\s*回|\d+\s*回|四半期|annual")),
-    ValueKind("date", re.compile(r"何月何日|何日に|日付|期限|締切|締め切り|deadline|what date|which date|by when|due date|"
-                                 r"いつまでに", re.I),
+    ValueKind("day", re.compile(r"何月何日|何日に|日付|what date|which date|exact date|what day|which day", re.I),
+              re.compile(r"\d+\s*月\s*\d+\s*日|\d+/\d+")),
+    ValueKind("date", re.compile(r"期限|締切|締め切り|deadline|by when|due date|いつまでに", re.I),
               re.compile(r"\d+\s*月\s*\d+\s*日|(令和|平成|昭和)\s*\d+\s*年\s*\d+\s*月|\d+\s*月")),
     ValueKind("rate", re.compile(r"何%|何パーセント|割合|比率|率は|率を|percentage|percent|what share|what proportion|"
                                  r"\brate\b", re.I),
               re.compile(r"\d+(\.\d+)?\s*(%|％|割|パーセント)")),
+    ValueKind("hours", re.compile(r"何時間|時間数|how many (?:[\w-]+ ){0,2}hours", re.I), re.compile(r"\d[\d,]*\s*時間")),
     ValueKind("count", re.compile(r"何人|人数|何台|台数|何件|件数|何校|何か所|何団体|参加者数|職員数|人口\s*(は|って|を教|が何)|"
                                   r"population (of|is)\b|what('s| is) the population|"
                                   rf"how many (?!{PLAN_LEVEL_WORDS})\w+", re.I),
-              re.compile(r"(?<!第)(?<!\d)\d[\d,]*\s*(人|名|台|件|校|か所|箇所|団体|者|社|個|本|時間|回|種類|手続)")),
+              re.compile(r"(?<!第)(?<!\d)\d[\d,]*\s*(人|名|台|件|校|か所|箇所|団体|者|社|個|本|回|種類|手続)")),
     ValueKind("product", re.compile(r"ベンダー|業者|事業者名|製品|ツール名|アプリ名|サービス名|具体的に何|何というアプリ|vendor|"
                                     r"supplier|which company|brand|(which|what) ([\w-]+ ){0,3}(tool|product|software|service|app|"
                                     r"platform)s?\b|name of the (app|tool|product|software|service|system)", re.I),

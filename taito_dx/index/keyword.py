@@ -80,6 +80,12 @@ class JapaneseTokenizer:
             and m.surface().lower() not in STOPWORDS_EN_PLUS and m.normalized_form().strip()
         }
 
+    def proper_nouns(self, text: str) -> set[str]:
+        """The normalised forms of the text's Japanese proper nouns (Sudachi's 固有名詞: places, people,
+        organisations; an English word Sudachi tags so is only an unknown word)."""
+        return {m.normalized_form().lower() for m in self._morphemes(text)
+                if m.part_of_speech()[1] == "固有名詞" and not m.surface().isascii()}
+
     def has_person_name(self, text: str) -> bool:
         """Whether the text names a person (a surname, Sudachi's 固有名詞・人名・姓)."""
         return any(m.part_of_speech()[1:4] == ("固有名詞", "人名", "姓") for m in self._morphemes(text))
