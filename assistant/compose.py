@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from taito_dx.assistant.entities import EntityCatalogue, Links
+from taito_dx.assistant.entities import EntityCatalogue, Links, trigrams
 from taito_dx.assistant.eras import era_years, states_year, with_western_years
 from taito_dx.assistant.facts import Part, registry_parts
 from taito_dx.assistant.glossary import japanese_terms
@@ -37,7 +37,7 @@ FOCUS_MAX_SHARE = 0.25
 CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
 # Words that ask, not what is asked about (Sudachi's normalised forms).
 QUESTION_WORDS = frozenset("何 なに どこ どれ どの どう どんな いつ 誰 だれ いくつ 幾つ 教える 知る 分かる ある いる する なる できる "
-                           "思う 言う 聞く 下さる くださる 欲しい ほしい".split())
+                           "思う 言う 聞く 下さる くださる 欲しい ほしい 有る 居る 為る 成る 出来る 分る".split())
 # A name written with two or more capitals ("SDGs", "ChatGPT", "JIS").
 NAMED_THING = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![A-Za-z0-9])")
 # A title link this strong (its title quoted nearly whole) names the entity a question is about. Chosen on dev.
@@ -194,10 +194,13 @@ class ExtractiveAnswerer:
         named = [top]
         title_words = {word for link in named for row in catalogue.rows(link.kind)
                        if catalogue.labels[row].ref == link.ref for word in catalogue.tokens[row]}
-        asked = self.focus_words(intent.text, index) - title_words
-        if intent.language == "ja":  # a Japanese word the documents never use is asked about too
+        asked = self.focus_words(intent.text, index) - title_words - QUESTION_WORDS
+        if intent.language == "ja":  # a Japanese word the documents never use is asked about too, unless it is the
+            # title's own word misspelt (デバイド for ディバイド: it shares a 3-character piece with the title)
+            title_pieces = {piece for row in catalogue.rows(top.kind) if catalogue.labels[row].ref == top.ref
+                            for piece in catalogue.trigrams[row]}
             asked |= {token for token in self.tokenizer(intent.text) if index.keyword.document_share(token) == 0.0
-                      and token not in QUESTION_WORDS} - title_words
+                      and token not in QUESTION_WORDS and not trigrams(token) & title_pieces} - title_words
         if not asked:
             return True
         about = {chunk_id for link in named for chunk_id in catalogue.about.get(link.ref, ())}
