@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from taito_dx.assistant.entities import EntityCatalogue, Links, trigrams
+from taito_dx.assistant.entities import NAMED_MIN_SCORE, EntityCatalogue, Links, trigrams
 from taito_dx.assistant.eras import era_years, states_year, with_western_years
 from taito_dx.assistant.facts import Part, registry_parts
 from taito_dx.assistant.glossary import japanese_terms
@@ -40,8 +40,6 @@ QUESTION_WORDS = frozenset("何 なに どこ どれ どの どう どんな い
                            "思う 言う 聞く 下さる くださる 欲しい ほしい 有る 居る 為る 成る 出来る 分る".split())
 # A name written with two or more capitals ("SDGs", "ChatGPT", "JIS").
 NAMED_THING = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![A-Za-z0-9])")
-# A title link this strong (its title quoted nearly whole) names the entity a question is about. Chosen on dev.
-NAMED_MIN_SCORE = 1.0
 
 
 class ExtractiveAnswerer:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from taito_dx.assistant.citations import cite_fact
-from taito_dx.assistant.entities import Links
+from taito_dx.assistant.entities import NAMED_MIN_SCORE, Links
 from taito_dx.assistant.intent import Attribute, Intent
 from taito_dx.assistant.phrases import phrase
 from taito_dx.assistant.plan_structure import Ask, answer_structure, is_below, mentions, read_structure
@@ -67,7 +67,8 @@ def asked(intent: Intent, links: Links) -> set[Attribute]:
     strongest link when nothing is asked and no entity is named by number."""
     attributes = set(intent.attributes)
     named = links.items[0] if links.items else None  # the strongest link: an indicator's title is what is asked
-    if named is not None and named.kind == EntityKind.INDICATOR and not attributes and not links.any_explicit():
+    if named is not None and named.kind == EntityKind.INDICATOR and named.score >= NAMED_MIN_SCORE \
+            and not attributes and not links.any_explicit():
         attributes.add(Attribute.INDICATOR)
     return attributes
 
