@@ -172,13 +172,11 @@ class ExtractiveAnswerer:
         return any(index.keyword.document_share(token) == 0.0 for token in names | self.tokenizer.proper_nouns(intent.text))
 
     def _unnamed_topic(self, topic: str, lang: str, index: OpenGeneration) -> bool:
-        """Whether an English topic the glossary puts in the plan's words (tourism → 観光) is named by no chunk, in
-        those words or its own. (A topic the glossary does not read may be named otherwise: remote work is
-        テレワーク.)"""
-        terms = japanese_terms(topic) if lang == "en" else []
-        if not terms:
+        """Whether no chunk names an English topic in any of its words or the plan's words for them (tourism → 観光,
+        remote work → テレワーク: `glossary`)."""
+        if lang != "en":
             return False
-        words = set(self.tokenizer(" ".join(terms))) | self.tokenizer.content_words(topic)
+        words = set(self.tokenizer(" ".join(japanese_terms(topic)))) | self.tokenizer.content_words(topic)
         return not any(index.keyword.uses_word(word) for word in words)
 
     def _answers_about_entity(self, intent: Intent, links: Links, answer: Answer, index: OpenGeneration,
