@@ -49,7 +49,8 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
     Attribute.PARENT: re.compile(
         r"どの施策|どの目標|属する|属して|(施策|目標)に位置づけ|所属|下にある|どこに(含|入)|which (measure|goal|policy)|"
         r"belongs?|under (which|what) (measure|goal|policy|施策|目標)|part of (which|what) (measure|goal|施策|目標)|"
-        r"falls? under|\bparent\b", re.I),
+        r"falls? under|\bparent\b|where (does|do|is|are) .{2,60}\b(fit|sit|belong|placed|located|come)\b|"
+        r"どこに(位置|属|ある|入って)", re.I),
     Attribute.CHILDREN: re.compile(
         r"(どの|どんな|何の)取組|取組(は|には|を)(何|どれ|教え)|取組.*(一覧|挙げ|含まれ)|"
         r"which initiatives|what initiatives|initiatives (are|does|under|in)|list (the|all)? ?initiatives", re.I),

@@ -57,7 +57,7 @@ LIST_OF = re.compile(
     rf"(?P<ja>{LEVELS_JA})\s*(?:\(\w+\)\s*)?(?:を|は|が)?\s*(?:全部|ぜんぶ|すべて|全て|一覧|挙げ|あげ|リスト|列挙|教えて|何が)|"
     rf"(?:どんな|どういう|どのような|何の)\s*(?P<which>{LEVELS_JA})|(?P<there>{LEVELS_JA})\s*(?:が|は)\s*(?:ある|あります)|"
     rf"(?:list|name|enumerate|what are|which are|show|give|tell)\s+(?:me\s+)?(?:the\s+|all\s+(?:the\s+)?|every\s+)?"
-    rf"(?:\w+\s+)?(?P<en>{LEVELS_ANY})|(?:list|names?)\s+of\s+(?:the\s+)?(?:plan's\s+)?(?:\w+\s+)?(?P<of>{LEVELS_ANY})|"
+    rf"(?:[\w']+\s+){{0,2}}(?P<en>{LEVELS_ANY})|(?:list|names?)\s+of\s+(?:the\s+)?(?:plan's\s+)?(?:\w+\s+)?(?P<of>{LEVELS_ANY})|"
     rf"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?:plan's\s+)?(?:\w+\s+)?(?P<all>{LEVELS_ANY})|"
     rf"\bwhich\s+(?P<wh>{LEVELS_ANY})|(?P<are>{LEVELS_ANY})\s+(?:are there|does it have|of (?:the )?plan)", re.I)
 # A level narrowed to a topic: "initiatives about AI", "AIに関する取組".
