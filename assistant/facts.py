@@ -8,6 +8,7 @@ it is described.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -22,6 +23,9 @@ from taito_dx.models import Citation, EntityKind, EntityRef, Initiative, Measure
 from taito_dx.plan_names import goal_name, initiative_name, measure_name, numbered
 from taito_dx.registry import Fact
 
+# Asking what an entity is (not what it will do in detail).
+WHAT_IT_IS = re.compile(r"\bwhat(?:'s| is) .{0,60}\babout\b|\bwhat is\b(?!.*\b(?:activit|specific|detail))|とは|って(何|なに|なん)",
+                        re.I)
 # Attribute → the Initiative field holding it (its sheet label is phrased by `phrases`, "field_<name>").
 SHEET_FIELDS = {Attribute.CONTENT: "content", Attribute.CURRENT_STATE: "current_state",
                 Attribute.TARGET_STATE: "target_state"}
@@ -155,7 +159,14 @@ def _sheet_field(attribute: Attribute) -> Callable[[FactQuery], list[Part]]:
         if query.initiative is None:
             # What a named 目標 or 施策 does is its description.
             return _describe(query) if attribute == Attribute.CONTENT else []
-        return [_sheet_field_part(query.initiative, attribute, query.index, query.lang)]
+        part = _sheet_field_part(query.initiative, attribute, query.index, query.lang)
+        if attribute == Attribute.CONTENT and not part.stated and WHAT_IT_IS.search(query.intent.text):
+            # "what is 取組5 about?" with no sheet: what it is, where, and its 施策's aim (not, for "what activities",
+            # a sheet's content the documents lack)
+            return [_parent_part(query.initiative, None, query.index, query.lang),
+                    *_measure_description(query.index.registry.measures[query.initiative.measure], query.index,
+                                          query.lang), part]
+        return [part]
 
     return handler
 
@@ -205,12 +216,19 @@ def _describe(query: FactQuery) -> list[Part]:
         return [content, parent]  # what it does (its sheet) first, then where it sits
     if measure_link:
         measure = registry.measures[measure_link[0].number]
-        citations = cite_fact(index, Fact.MEASURE_PAGE, measure.number, measure.description) if measure.description else []
-        if not citations:  # no page of its own: its name, where it sits and its 取組
-            return [_parent_part(None, measure, index, lang), _children_part(measure, index, lang)]
-        return [Part(phrase(lang, "describe_measure", measure=measure_name(measure), description=measure.description),
-                     citations)]
+        # no page of its own: its name, where it sits and its 取組
+        return _measure_description(measure, index, lang) or [_parent_part(None, measure, index, lang),
+                                                               _children_part(measure, index, lang)]
     return []
+
+
+def _measure_description(measure: Measure, index: OpenGeneration, lang: str) -> list[Part]:
+    """A 施策's description from its own page, cited; [] when it has none."""
+    citations = cite_fact(index, Fact.MEASURE_PAGE, measure.number, measure.description) if measure.description else []
+    if not citations:
+        return []
+    return [Part(phrase(lang, "describe_measure", measure=measure_name(measure), description=measure.description),
+                 citations)]
 
 
 # -- parts ---------------------------------------------------------------------------------
