@@ -50,7 +50,7 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
         r"どの施策|どの目標|属する|属して|(施策|目標)に位置づけ|所属|下にある|どこに(含|入)|which (measure|goal|policy)|"
         r"belongs?|under (which|what) (measure|goal|policy|施策|目標)|part of (which|what) (measure|goal|施策|目標)|"
         r"falls? under|\bparent\b|where (does|do|is|are) .{2,60}\b(fit|sit|belong|placed|located|come)\b|"
-        r"どこに(位置|属|ある|入って)", re.I),
+        r"どこに(位置|属|入って)", re.I),
     Attribute.CHILDREN: re.compile(
         r"(どの|どんな|何の)取組|取組(は|には|を)(何|どれ|教え)|取組.*(一覧|挙げ|含まれ)|"
         r"which initiatives|what initiatives|initiatives (are|does|under|in)|list (the|all)? ?initiatives", re.I),
@@ -97,6 +97,9 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
                                    r"センター長|責任者|\bhead\b|chief|director|manager|mayor|officer|minister|governor)|"
                                    r"(CIO|CDO|区長|市長|知事|所長|部長|課長|センター長|責任者|head of|\bchief\b|director|mayor|"
                                    r"governor).{0,16}(誰|だれ|氏名|名前|\bwho\b)", re.I), None),
+    ValueKind("contact", re.compile(r"電話番号|連絡先|問い?合わせ先|メールアドレス|住所|所在地|内線|phone|e-?mail|contact|"
+                                    r"(?:e-?mail|postal|street|office|mailing|web) address|address of|extension number|where is .{2,40} located", re.I),
+              re.compile(r"\d{2,5}-\d{1,4}-\d{3,4}|[\w.+-]+@[\w-]+\.\w+|〒|内線\s*\d+|[都道府県区市町村]\S{0,12}\d+[-−]\d+")),
     ValueKind("frequency", re.compile(r"頻度|何回|年に何|月に何|週に何|どのくらいの間隔|how often|how frequently|how many times",
                                       re.I),
               re.compile(r"(毎|隔)\s*(年|月|週|日)|[年月週日]\s*\d+\s*回|\d+\s*回|四半期|annual")),
