@@ -20,7 +20,7 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"position(?:ing|ed)?|higher-level plans?|upper-level plans?", "位置づけ 上位計画"),
     (r"plan(?:'s)? (?:period|term)|planning period", "計画期間"),
     (r"period|duration", "期間"),
-    (r"philosoph(?:y|ies)|visions?|principles?", "基本理念 理念"),
+    (r"philosoph(?:y|ies)|visions?|principles?|slogans?|mottos?|taglines?|catchphrases?", "基本理念 理念"),
     (r"promotion (?:structure|system)|organi[sz]ation(?:al)?|governance|framework|structure", "推進体制 体制"),
     (r"timeline|next steps?", "スケジュール"),
     (r"formulat(?:e|ed|es|ion)|adopt(?:ed|ion)?|finali[sz](?:e|ed|ation)", "策定"),
@@ -35,6 +35,7 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     # the vocabulary of administration
     (r"residents?|citizens?", "区民"),
     (r"staff|employees?|officials?|personnel", "職員"),
+    (r"staffing|manpower|workforce|labou?r shortages?|understaffed|shortage of (?:staff|people|workers)", "人材"),
     (r"national government|the state|nationwide|the country", "国"),
     (r"municipalit(?:y|ies)|local governments?", "自治体"),
     (r"population", "人口"),

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 
 import numpy as np
@@ -23,7 +24,9 @@ from taito_dx.plan_names import section_title
 from taito_dx.sentences import sentences
 
 MAX_SENTENCES = 2
-KEYWORD_WEIGHT = 0.5
+# The weight of the question's words a sentence (with its section title) shares, each weighed by how few chunks use
+# it. Chosen on dev (0.3: the same answers as unweighted 0.5, evidence hit@1 0.929 → 0.943; 0.5 and up lose answers).
+KEYWORD_WEIGHT = 0.3
 SECOND_SENTENCE_GAP = 0.25
 VALUE_BONUS = 0.3
 CHUNK_PRIOR = 0.2
@@ -168,6 +171,10 @@ class PassageAnswerer:
             return []
         vectors = index.parts.sentences_of([scored.chunk.id for scored in top])
         question_tokens = set(self.tokenizer(intent.search_text))
+        # a word fewer chunks use says more of what is asked (人口 more than 背景); a word none uses counts nothing
+        weights = {token: math.log(1 + 1 / share) for token in question_tokens
+                   if (share := index.keyword.document_share(token)) > 0}
+        total_weight = sum(weights.values()) or 1.0
         wanted_value = intent.value_kind.value if intent.value_kind else None
         best_chunk = top[0].score or 1.0
         candidates: list[tuple[float, int, Chunk, str]] = []
@@ -180,7 +187,7 @@ class PassageAnswerer:
                 vector = vectors.get((chunk.id, number))
                 similarity = float(np.dot(vector, query_vector)) if vector is not None else 0.0
                 tokens = set(self.tokenizer(sentence)) | context
-                overlap = len(tokens & question_tokens) / (len(question_tokens) or 1)
+                overlap = sum(weights.get(token, 0.0) for token in tokens & question_tokens) / total_weight
                 value = VALUE_BONUS if wanted_value is not None and wanted_value.search(sentence) else 0.0
                 prior = CHUNK_PRIOR * scored.score / best_chunk
                 term = _defined_term(sentence, self.tokenizer)

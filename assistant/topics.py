@@ -42,7 +42,7 @@ ASKS_TOPIC = re.compile(ENTITIES_ON + r"|say(s)? about|anything (on|about|in the
                         r"does the plan (mention|cover|address|support|deal with)|mention|について|に関して|に関する|"
                         r"関係の取組|関連の取組|触れ|言及|書かれて|書いて(ある|る)", re.I)
 # What is left of a topic question names the topic: one that still asks (which, who, どの, 誰) is no topic question.
-INTERROGATIVE = re.compile(r"\b(which|who|whom|whose|when|where|why|how)\b|どの|どれ|誰|だれ|いつ|どこ", re.I)
+INTERROGATIVE = re.compile(r"\b(which|what|who|whom|whose|when|where|why|how)\b|どの|どれ|誰|だれ|いつ|どこ", re.I)
 # A 施策 is part of the answer when its score (its own, or its best 取組's) reaches this share of the best one's;
 # scores are title similarity to the topic, the share of the topic's words in the title, and the passages
 # retrieved about it. Chosen on the dev questions.
