@@ -79,6 +79,8 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"remote work(?:ing)?|teleworking|work(?:ing)? from home|telecommut\w*", "テレワーク"),
     (r"websites?|web sites?|homepages?|web pages?", "ホームページ"),
     (r"cloud", "クラウド"),
+    (r"standardi[sz](?:e|ed|es|ing|ation)|standards?|common specifications?", "標準化 標準"),
+    (r"(?:information |it )?systems?", "システム"),
     (r"(?:cyber)?security", "セキュリティ"),
     (r"paperless|paper", "紙 ペーパーレス"),
     (r"smartphones?|mobile phones?", "スマートフォン"),
