@@ -19,7 +19,8 @@ from taito_dx.assistant.glossary import japanese_terms
 from taito_dx.assistant.intent import Attribute, Intent, holds_value
 from taito_dx.assistant.passages import PassageAnswerer
 from taito_dx.assistant.phrases import phrase
-from taito_dx.assistant.plan_structure import StructurePart, asked_level, members_part, missing_numbers, nonexistent_part
+from taito_dx.assistant.plan_structure import (Ask, Structure, StructurePart, answer_structure, asked_level, is_below,
+                                               members_part, missing_numbers, nonexistent_part)
 from taito_dx.assistant.retrieve import Retrieval
 from taito_dx.assistant.topics import TopicPart, titled_members, topic_of, topic_part
 from taito_dx.index.keyword import JapaneseTokenizer
@@ -111,7 +112,7 @@ class ExtractiveAnswerer:
     def _compose(self, intent: Intent, links: Links, retrieval: Retrieval, index: OpenGeneration,
                  catalogue: EntityCatalogue, query_vector: np.ndarray, topic: EntityRef | None) -> Answer:
         lang = intent.language
-        titled = self._titled(intent, index, catalogue)
+        titled = self._titled(intent, links, index, catalogue)
         if titled is not None:  # "AI関係の取組は？", "How many initiatives mention BPR?": those their titles name
             return _assemble([Part(titled.text, list(titled.citations))], lang, retrieval, topic)
         parts = registry_parts(intent, links, index, lang)
@@ -143,13 +144,19 @@ class ExtractiveAnswerer:
             return self.passages.abstain(lang, retrieval, topic)
         return answer
 
-    def _titled(self, intent: Intent, index: OpenGeneration, catalogue: EntityCatalogue) -> StructurePart | None:
+    def _titled(self, intent: Intent, links: Links, index: OpenGeneration,
+                catalogue: EntityCatalogue) -> StructurePart | None:
         """The entities of the level a question lists or counts whose titles name what it narrows them to; None when
         it asks no such list, or its words narrow to no title."""
         asked = asked_level(intent.text)
         if asked is None or intent.attributes - {Attribute.COUNT, Attribute.CHILDREN}:
             return None
         level, counted = asked
+        named = next((link for link in links.items if link.kind in PLAN_LEVELS and is_below(level, link.kind)
+                      and link.quoted and link.score >= NAMED_MIN_SCORE), None)
+        if named is not None:  # "健康・福祉分野のデジタル支援にはどんな取組が": the members of the 施策 it names
+            return answer_structure(Structure(Ask.COUNT if counted else Ask.LIST, (named.ref,), (level,)), index,
+                                    intent.language)
         members, words = titled_members(self._word_groups(intent, index), level, catalogue, index.registry)
         if not members:
             return None
@@ -163,7 +170,9 @@ class ExtractiveAnswerer:
         ignored = QUESTION_WORDS | set(self.tokenizer(f"目標 施策 取組 取り組み {index.plan}"))
         pieces = intent.text.split() if intent.language == "en" else self.tokenizer(intent.text)
         groups = [set(self.tokenizer(" ".join([piece, *japanese_terms(piece)]))) - ignored for piece in pieces]
-        return [group for group in groups if group]
+        # a word most chunks use (デジタル, 活用 in a DX plan) narrows nothing
+        return [kept for group in groups if (kept := {word for word in group
+                                                       if index.keyword.document_share(word) <= FOCUS_MAX_SHARE})]
 
     def _names_what_the_plan_never_mentions(self, intent: Intent, index: OpenGeneration) -> bool:
         """Whether the question names something (SDGs, ChatGPT, JIS: a word in capitals; 墨田区: a proper noun) no
