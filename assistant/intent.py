@@ -115,7 +115,7 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
                                   r"population (of|is)\b|what('s| is) the population|"
                                   rf"how many (?!{PLAN_LEVEL_WORDS})\w+", re.I),
               re.compile(r"(?<!第)(?<!\d)\d[\d,]*\s*(人|名|台|件|校|か所|箇所|団体|者|社|個|本|回|種類|手続)")),
-    ValueKind("product", re.compile(r"ベンダー|業者|事業者名|製品|ツール名|アプリ名|サービス名|具体的に何|何というアプリ|vendor|"
+    ValueKind("product", re.compile(r"ベンダー|業者|事業者名|製品|ツール名|アプリ名|サービス名|何というアプリ|vendor|"
                                     r"supplier|which company|brand|(which|what) ([\w-]+ ){0,3}(tool|product|software|service|app|"
                                     r"platform)s?\b|name of the (app|tool|product|software|service|system)", re.I),
               re.compile(r"(株式会社|有限会社|\(株\)|Inc\.|Corp|Ltd|LLC)")),
@@ -160,11 +160,33 @@ class Intent:
         return " ".join([self.text, *months, *japanese_terms(self.text), *self.expansions])
 
 
+# Ordinals of the plan's levels read as their numbers: "the first measure" → "measure 1", 「2つ目の目標」 → 「目標2」.
+ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+                 "ninth": 9, "tenth": 10}
+ENGLISH_ORDINAL = re.compile(r"\b(?:the\s+)?(?P<ordinal>" + "|".join(ORDINAL_WORDS) + r"|\d{1,2}(?:st|nd|rd|th))\s+"
+                             r"(?P<level>goal|measure|policy|initiative)\b", re.I)
+JAPANESE_ORDINAL = re.compile(r"(?P<number>\d{1,2})\s*(?:つ目|番目)の\s*(?P<level>目標|施策|取組)|第\s*(?P<n2>\d{1,2})\s*の?(?P<l2>目標|施策|取組)")
+# The plan's label words as typed in kana when the input method was not converted (げんじょう for 現状).
+KANA_SPELLINGS = {"げんじょう": "現状", "あるべきすがた": "あるべき姿", "たんとう": "担当", "しさく": "施策", "とりくみ": "取組",
+                  "もくひょう": "目標", "ひょうかしひょう": "評価指標", "きほんりねん": "基本理念", "けいかくきかん": "計画期間"}
+
+
 def normalize_question(question: str) -> str:
-    """NFKC, control characters removed, whitespace collapsed."""
+    """NFKC, control characters removed, whitespace collapsed; ordinals of levels as numbers, kana label words in
+    kanji."""
     text = unicodedata.normalize("NFKC", question)
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+    text = ENGLISH_ORDINAL.sub(_numbered_level, text)
+    text = JAPANESE_ORDINAL.sub(lambda m: f"{m['level'] or m['l2']}{m['number'] or m['n2']}", text)
+    for kana, kanji in KANA_SPELLINGS.items():
+        text = text.replace(kana, kanji)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _numbered_level(match: re.Match[str]) -> str:
+    ordinal = match["ordinal"].lower()
+    number = ORDINAL_WORDS.get(ordinal) or int(ordinal[:-2])  # "third", "3rd"
+    return f"{match['level']} {number}"
 
 
 def language_of(text: str) -> str:
