@@ -41,7 +41,11 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
         r"担当|所管|どこの課|どの課|何課|どこが|どの部署|担う|責任|\bowns\b|\bowned\b|\bowner|in charge|responsib|"
         r"(?<!its )(?<!their )(?<!our )(?<!my )(?<!your )(?<!his )(?<!her )\bown\b|"  # "its own staff" asks no owner
         r"(?<!background )(?<!this )\bsections?\b(?!\s+(of|in)\s+(the\s+)?(chapter|plan|document|summary|report))|"
-        r"department|\bdept\b|division|\bwho\b(?!.*\b(mayor|name)\b)", re.I),
+        r"department|\bdept\b|division|"
+        # "who runs …", "取組12 — who?"; not a relative clause after people ("residents who struggle …")
+        r"(?<!residents )(?<!people )(?<!citizens )(?<!staff )(?<!employees )(?<!those )(?<!users )(?<!persons )"
+        r"(?<!children )(?<!seniors )(?<!anyone )(?<!someone )(?<!families )(?<!parents )(?<!workers )"
+        r"\bwho\b(?!.*\b(mayor|name)\b)", re.I),
     Attribute.INDICATOR: re.compile(
         r"評価指標|指標|KPI|目標値|現況|何%|indicator|\bkpi\b|metric|target (value|figure|number)|"
         r"how (will|is) .*(measured|evaluated)|measure (of )?success|success measure", re.I),
