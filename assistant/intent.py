@@ -7,6 +7,7 @@ particular initiative.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -175,11 +176,25 @@ KANA_SPELLINGS = {"げんじょう": "現状", "あるべきすがた": "ある�
                   "もくひょう": "目標", "ひょうかしひょう": "評価指標", "きほんりねん": "基本理念", "けいかくきかん": "計画期間"}
 
 
+# The plan's long English level words, typed with a letter dropped, doubled or swapped ("initatives") read as
+# written; short ones (goal, measure) have near neighbours of their own ("measured").
+LEVEL_SPELLINGS = ("initiative", "initiatives")
+LATIN_WORD_RUN = re.compile(r"[A-Za-z]{7,}")
+MIN_SPELLING_RATIO = 0.85  # difflib ratio: two letters off in "initiative" still reads as it (set, not tuned)
+
+
+def _spelled(match: re.Match[str]) -> str:
+    word = match[0]
+    close = difflib.get_close_matches(word.lower(), LEVEL_SPELLINGS, n=1, cutoff=MIN_SPELLING_RATIO)
+    return close[0] if close and word.lower() not in LEVEL_SPELLINGS else word
+
+
 def normalize_question(question: str) -> str:
     """NFKC, control characters removed, whitespace collapsed; ordinals of levels as numbers, kana label words in
     kanji."""
     text = unicodedata.normalize("NFKC", question)
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+    text = LATIN_WORD_RUN.sub(_spelled, text)
     text = ENGLISH_ORDINAL.sub(_numbered_level, text)
     text = JAPANESE_ORDINAL.sub(lambda m: f"{m['level'] or m['l2']}{m['number'] or m['n2']}", text)
     for kana, kanji in KANA_SPELLINGS.items():
