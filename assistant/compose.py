@@ -38,7 +38,7 @@ FOCUS_MAX_SHARE = 0.25
 CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
 # Words that ask, not what is asked about (Sudachi's normalised forms).
 QUESTION_WORDS = frozenset("何 なに どこ どれ どの どう どんな いつ 誰 だれ いくつ 幾つ 教える 知る 分かる ある いる する なる できる "
-                           "思う 言う 聞く 下さる くださる 欲しい ほしい 有る 居る 為る 成る 出来る 分る".split())
+                           "思う 言う 聞く 下さる くださる 欲しい ほしい 有る 居る 為る 成る 出来る 分る 具体的 具体".split())
 # A name written with two or more capitals ("SDGs", "ChatGPT", "JIS").
 NAMED_THING = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![A-Za-z0-9])")
 
@@ -56,6 +56,8 @@ class ExtractiveAnswerer:
         """Registry facts when the question asks an entity's attribute, else the answering passage, else abstain."""
         lang = intent.language
         topic = links.topic()
+        if intent.asks_opinion:  # "この計画、うまくいくと思う？": a view no passage states
+            return self.passages.abstain(lang, retrieval, topic, point=False)
         missing = missing_numbers(intent.text, index.registry)
         if missing:  # "施策20": say the plan has none, and which numbers it has
             part = nonexistent_part(missing, index, lang)

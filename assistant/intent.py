@@ -71,6 +71,9 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
         r"(should|will) (it )?look like|in (the )?future", re.I),
 }
 
+# Asking the assistant's own view, which no plan states: "うまくいくと思う？", "Do you think …".
+OPINION = re.compile(r"(?:と|って)思う[?？]?$|どう思う|思いますか|\bdo you think\b|\byour (?:opinion|view)\b|\bin your view\b|"
+                     r"\bwhat do you think\b|\bwould you recommend\b", re.I)
 # "Why …", "何のため": a reason; "評価指標は施策ごとに設定されるんですか？", "Is … set per measure?": whether.
 REASON = re.compile(r"なぜ|どうして|何のため|理由|目的は|\bwhy\b|for what purpose|what for\b|the reason", re.I)
 YES_NO = re.compile(r"^(is|are|does|do|can|will|was|were)\b(?!.*\b(what|which|who|how|when|where)\b)|"
@@ -151,6 +154,7 @@ class Intent:
     attributes: frozenset[Attribute]
     value_kind: ValueKind | None  # the kind of value the question asks for, if it asks for one
     asks_reason: bool = False  # why, or whether: answered by what the plan says, not by a listing of its registry
+    asks_opinion: bool = False  # the assistant's own view ("うまくいくと思う？"): no plan states it
     expansions: tuple[str, ...] = ()  # the documents' words for its clipped ones (パブコメ → パブリック コメント)
 
     def asks(self, attribute: Attribute) -> bool:
@@ -221,7 +225,7 @@ def analyse(question: str) -> Intent:
     attributes = frozenset(name for name, pattern in INTENTS.items() if pattern.search(text))
     value_kind = next((kind for kind in VALUE_KINDS if kind.cue.search(text)), None)
     return Intent(text=text, language=language_of(text), attributes=attributes, value_kind=value_kind,
-                  asks_reason=bool(REASON.search(text) or YES_NO.search(text)))
+                  asks_reason=bool(REASON.search(text) or YES_NO.search(text)), asks_opinion=bool(OPINION.search(text)))
 
 
 def holds_value(kind: ValueKind, text: str, tokenizer: JapaneseTokenizer) -> bool:
