@@ -72,8 +72,8 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
 }
 
 # Asking the assistant's own view, which no plan states: "うまくいくと思う？", "Do you think …".
-OPINION = re.compile(r"(?:と|って)思う[?？]?$|どう思う|思いますか|\bdo you think\b|\byour (?:opinion|view)\b|\bin your view\b|"
-                     r"\bwhat do you think\b|\bwould you recommend\b", re.I)
+OPINION = re.compile(r"(?:と|って)思う[?？]?$|どう思う|思いますか|(?<!what )\bdo you think\b|\byour (?:opinion|view)\b|"
+                     r"\bin your view\b|\bwhat do you think (?:of|about)\b|\bwould you recommend\b", re.I)
 # "Why …", "何のため": a reason; "評価指標は施策ごとに設定されるんですか？", "Is … set per measure?": whether.
 REASON = re.compile(r"なぜ|どうして|何のため|理由|目的は|\bwhy\b|for what purpose|what for\b|the reason", re.I)
 YES_NO = re.compile(r"^(is|are|does|do|can|will|was|were)\b(?!.*\b(what|which|who|how|when|where)\b)|"
