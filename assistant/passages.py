@@ -49,7 +49,8 @@ ASKS_FOR_ONE = re.compile(r"\b(which|who|whom|whose|when|where|why|how)\b", re.I
 ENGLISH_WORD = re.compile(r"[a-z][a-z']+")
 FRAME_WORDS = frozenset({"plan", "plan's", "section", "part", "chapter", "tell", "say", "says", "describe", "explain",
                          "summarize", "summarise", "summary", "dx", "taito", "city", "ward", "ward's", "briefly", "brief",
-                         "overview", "gist", "short", "nutshell", "main", "behind", "within", "among", "upon"})
+                         "overview", "gist", "short", "nutshell", "main", "behind", "within", "among", "upon", "new", "current",
+                         "cover", "covers", "run", "runs", "last", "lasts"})
 # ... and a Japanese one (Sudachi's normalised forms: "計画の基本理念を一言で", "背景を説明して").
 JA_FRAME_WORDS = frozenset({"計画", "本計画", "教える", "知る", "一言", "簡単", "要約", "説明", "概要", "為る", "纏める", "言う",
                             "ざっくり", "大まか", "簡潔", "端的", "手短", "要点"})
@@ -116,6 +117,8 @@ class PassageAnswerer:
         """The words of section `title` the question asks for (each group met, a Japanese frame word such as 計画
         or 説明 met or not), when it asks for nothing else; else None."""
         title_words = set(self.tokenizer(title))
+        # a group's frame words (計画 of 計画期間) do not meet it: 計画期間 is not asked of 計画の位置づけ
+        groups = [group - JA_FRAME_WORDS or group for group in groups]
         needed = [group for group in groups if not (group <= JA_FRAME_WORDS and not group & title_words)]
         if not needed or not all(group & title_words for group in needed):
             return None
