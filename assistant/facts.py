@@ -160,7 +160,8 @@ def _indicator(query: FactQuery) -> list[Part]:
 
 def _sheet_field(attribute: Attribute) -> Callable[[FactQuery], list[Part]]:
     def handler(query: FactQuery) -> list[Part]:
-        if query.initiative is None:
+        named_measure = query.links.explicit(EntityKind.MEASURE) and not query.links.explicit(EntityKind.INITIATIVE)
+        if query.initiative is None or named_measure:  # "the point of measure 1, the one about …": the 施策
             # What a named 目標 or 施策 does is its description.
             return _describe(query) if attribute == Attribute.CONTENT else []
         part = _sheet_field_part(query.initiative, attribute, query.index, query.lang)

@@ -180,6 +180,7 @@ KANA_SPELLINGS = {"げんじょう": "現状", "あるべきすがた": "ある�
                   "もくひょう": "目標", "ひょうかしひょう": "評価指標", "きほんりねん": "基本理念", "けいかくきかん": "計画期間"}
 
 
+CONTRACTION = re.compile(r"\b(what|who|where|when|how|which|that|there|it)['’]s\b", re.I)
 # The plan's long English level words, typed with a letter dropped, doubled or swapped ("initatives") read as
 # written; short ones (goal, measure) have near neighbours of their own ("measured").
 LEVEL_SPELLINGS = ("initiative", "initiatives")
@@ -198,6 +199,7 @@ def normalize_question(question: str) -> str:
     kanji."""
     text = unicodedata.normalize("NFKC", question)
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+    text = CONTRACTION.sub(lambda m: f"{m[1]} is", text)  # "What's the timeframe" reads as "What is …"
     text = LATIN_WORD_RUN.sub(_spelled, text)
     text = ENGLISH_ORDINAL.sub(_numbered_level, text)
     text = JAPANESE_ORDINAL.sub(lambda m: f"{m['level'] or m['l2']}{m['number'] or m['n2']}", text)
