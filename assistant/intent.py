@@ -42,7 +42,9 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
         r"担当|所管|どこの課|どの課|何課|どこが|どの部署|担う|責任|\bowns\b|\bowned\b|\bowner|in charge|responsib|"
         r"(?<!its )(?<!their )(?<!our )(?<!my )(?<!your )(?<!his )(?<!her )\bown\b|"  # "its own staff" asks no owner
         r"(?<!background )(?<!this )\bsections?\b(?!\s+(of|in)\s+(the\s+)?(chapter|plan|document|summary|report))|"
-        r"department|\bdept\b|division|"
+        # a department asked for, not departments in general ("across departments", "each division")
+        r"(?<!across )(?<!all )(?<!each )(?<!every )(?<!other )(?<!various )(?<!between )(?<!among )(?<!many )"
+        r"(?:department|\bdept\b|division)|"
         # "who runs …", "取組12 — who?"; not a relative clause after people ("residents who struggle …")
         r"(?<!residents )(?<!people )(?<!citizens )(?<!staff )(?<!employees )(?<!those )(?<!users )(?<!persons )"
         r"(?<!children )(?<!seniors )(?<!anyone )(?<!someone )(?<!families )(?<!parents )(?<!workers )"
