@@ -160,9 +160,9 @@ def read_structure(question: str) -> Structure | None:
     most, fewest = CUES[Ask.MOST].search(question), CUES[Ask.FEWEST].search(question)
     same_level = [scope for scope in scopes if scope.kind == scopes[0].kind] if scopes else []
     if len(same_level) >= 2 and CUES[Ask.COMPARE].search(question):
-        level = next((kind for kind in levels if is_below(kind, same_level[0].kind)), _below(same_level[0].kind))
-        if level is not None:
-            return Structure(Ask.COMPARE, tuple(same_level), (level,))
+        compared = [kind for kind in levels if is_below(kind, same_level[0].kind)] or [_below(same_level[0].kind)]
+        if compared[0] is not None:
+            return Structure(Ask.COMPARE, tuple(same_level), tuple(compared))
     if (most or fewest) and levels and not scopes:
         ranked_levels = sorted(levels, key=PLAN_LEVELS.index)
         counted = ranked_levels[1] if len(ranked_levels) > 1 else _below(ranked_levels[0])
@@ -295,9 +295,18 @@ def _having(structure: Structure, index: OpenGeneration, lang: str) -> Structure
 
 
 def _compare(structure: Structure, index: OpenGeneration, lang: str) -> StructurePart | None:
+    """The scopes compared on each level asked ("in terms of number of measures and initiatives")."""
+    parts = [part for level in structure.levels if (part := _compare_level(structure.scopes, level, index, lang))]
+    if not parts:
+        return None
+    return StructurePart(("" if lang == "ja" else " ").join(part.text for part in parts),
+                         tuple(_unique([c for part in parts for c in part.citations])))
+
+
+def _compare_level(scopes: tuple[EntityRef, ...], level: EntityKind, index: OpenGeneration,
+                   lang: str) -> StructurePart | None:
     registry = index.registry
-    (level,) = structure.levels
-    counts = [(scope, len(_members(registry, scope, level))) for scope in structure.scopes]
+    counts = [(scope, len(_members(registry, scope, level))) for scope in scopes]
     if any(count == 0 for _, count in counts):
         return None
     noun = phrase(lang, f"level_{level}")
