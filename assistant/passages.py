@@ -12,7 +12,7 @@ import numpy as np
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from taito_dx.assistant.citations import cite
-from taito_dx.assistant.entities import EntityCatalogue, Links
+from taito_dx.assistant.entities import PIECE_CHARS, EntityCatalogue, Links
 from taito_dx.assistant.glossary import glossary_free, japanese_terms
 from taito_dx.assistant.intent import Intent
 from taito_dx.assistant.phrases import phrase
@@ -31,6 +31,8 @@ SECOND_SENTENCE_GAP = 0.25
 VALUE_BONUS = 0.3
 CHUNK_PRIOR = 0.2
 LABEL_BONUS = 0.2
+QUOTE_BONUS = 0.2  # a sentence sharing PIECE_CHARS characters of what the question quotes, as the label bonus (not tuned)
+QUOTED = re.compile(r"[「『“\"]([^」』”\"]{%d,})[」』”\"]" % PIECE_CHARS)
 TERM_ENDS = (" ", "\t", ":", "：", "は")
 PASSAGE_CHUNKS = 4
 # Two quoted sentences of one chunk at most this many lines apart are quoted as one stretch with the lines
@@ -178,6 +180,7 @@ class PassageAnswerer:
         weights = {token: math.log(1 + 1 / share) for token in question_tokens
                    if (share := index.keyword.document_share(token)) > 0}
         total_weight = sum(weights.values()) or 1.0
+        asked_pieces = {piece for quote in QUOTED.findall(intent.text) for piece in _pieces(quote)}
         wanted_value = intent.value_kind.value if intent.value_kind else None
         best_chunk = top[0].score or 1.0
         candidates: list[tuple[float, int, Chunk, str]] = []
@@ -195,7 +198,8 @@ class PassageAnswerer:
                 prior = CHUNK_PRIOR * scored.score / best_chunk
                 term = _defined_term(sentence, self.tokenizer)
                 label = LABEL_BONUS if term and term <= question_tokens else 0.0
-                score = similarity + KEYWORD_WEIGHT * overlap + value + prior + label
+                quoted = QUOTE_BONUS if _pieces(sentence) & asked_pieces else 0.0
+                score = similarity + KEYWORD_WEIGHT * overlap + value + prior + label + quoted
                 candidates.append((score, number, chunk, sentence))
         ranked = sorted(candidates, key=lambda c: -c[0])
         best = ranked[:1]
@@ -213,6 +217,12 @@ class PassageAnswerer:
         for _, number, chunk, sentence in best:
             grouped.setdefault(chunk.id, (chunk, []))[1].append((number, sentence))
         return [(chunk, [sentence for _, sentence in sorted(picked)]) for chunk, picked in grouped.values()]
+
+
+def _pieces(text: str) -> set[str]:
+    """The PIECE_CHARS-character pieces of a text, blanks left out (a sentence a question quotes shares one)."""
+    text = re.sub(r"\s+", "", text)
+    return {text[i:i + PIECE_CHARS] for i in range(len(text) - PIECE_CHARS + 1)}
 
 
 def quoted_stretches(text: str, picked: list[str], *, widen: set[str] = frozenset()) -> list[str]:
