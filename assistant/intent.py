@@ -50,7 +50,7 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
         r"(?<!children )(?<!seniors )(?<!anyone )(?<!someone )(?<!families )(?<!parents )(?<!workers )"
         r"\bwho\b(?!.*\b(mayor|name)\b)", re.I),
     Attribute.INDICATOR: re.compile(
-        r"評価指標|指標|KPI|目標値|現況|何%|indicator|\bkpi\b|metric|target (value|figure|number)|"
+        r"評価指標|指標|KPI|目標値|現況|何%|indicator|\bkpi\b|metric|target (value|figure|number)|\btargets? (?:for|of)\b|"
         r"how (will|is) .*(measured|evaluated)|measure (of )?success|success measure", re.I),
     Attribute.CURRENT_VALUE: re.compile(r"現況|現在値|current (value|figure|level)|baseline", re.I),
     Attribute.PARENT: re.compile(
@@ -117,11 +117,12 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
               re.compile(r"\d+\s*月\s*\d+\s*日|\d+/\d+")),
     ValueKind("date", re.compile(r"期限|締切|締め切り|deadline|by when|due date|いつまでに", re.I),
               re.compile(r"\d+\s*月\s*\d+\s*日|(令和|平成|昭和)\s*\d+\s*年\s*\d+\s*月|\d+\s*月")),
-    ValueKind("rate", re.compile(r"何%|何パーセント|割合|比率|率は|率を|percentage|percent|what share|what proportion|"
+    ValueKind("rate", re.compile(r"何%|何パーセント|割合|(?<!効)率|percentage|percent|what share|what proportion|"
                                  r"\brate\b", re.I),
               re.compile(r"\d+(\.\d+)?\s*(%|％|割|パーセント)")),
     ValueKind("hours", re.compile(r"何時間|時間数|how many (?:[\w-]+ ){0,2}hours", re.I), re.compile(r"\d[\d,]*\s*時間")),
-    ValueKind("count", re.compile(r"何人|人数|何台|台数|何件|件数|何校|何か所|何団体|参加者数|職員数|人口\s*(は|って|を教|が何)|"
+    ValueKind("count", re.compile(r"何人|人数|何台|台数|何件|件数|何校|何か所|何団体|参加者数|職員数|"
+                                  r"(?!策数|組数|標数|間数|年数)[一-龥]数\s*(?:は|って|を|が)|人口\s*(は|って|を教|が何)|"
                                   r"population (of|is)\b|what('s| is) the population|"
                                   rf"how many (?!{PLAN_LEVEL_WORDS})\w+", re.I),
               re.compile(r"(?<!第)(?<!\d)\d[\d,]*\s*(人|名|台|件|校|か所|箇所|団体|者|社|個|本|回|種類|手続)")),
