@@ -92,7 +92,7 @@ class ExtractiveAnswerer:
         a focus word of the question, in the line or in the titles of the chunk it cites."""
         assert intent.value_kind is not None
         lines = [line for line in answer.text.splitlines() if holds_value(intent.value_kind, line, self.tokenizer)]
-        focus = self.focus_words(intent.text, index)
+        focus = self.focus_words(" ".join([intent.text, *intent.expansions]), index)  # パブコメ is パブリック コメント
         if not lines or not focus:
             return bool(lines)
         return any(focus & (set(self.tokenizer(line)) | self._cited_titles(line, answer, index)) for line in lines)
