@@ -19,7 +19,8 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"revis(?:e|ed|es|ing|ion|ions)", "改訂"),
     (r"position(?:ing|ed)?|higher-level plans?|upper-level plans?", "位置づけ 上位計画"),
     (r"plan(?:'s)? (?:period|term)|planning period", "計画期間"),
-    (r"period|duration|time ?span", "期間"),
+    (r"period|duration|time ?span|start(?:s|ed|ing)?|begin(?:s|ning)?|commenc\w*|ends?|ending|finish(?:es)?|"
+     r"expir\w*", "期間"),
     (r"(?:what|which) years|time ?frames?|how many years", "計画期間"),
     (r"philosoph(?:y|ies)|visions?|principles?|slogans?|mottos?|taglines?|catchphrases?", "基本理念 理念"),
     (r"promotion (?:structure|system)|organi[sz]ation(?:al)?|governance|framework|structure", "推進体制 体制"),
