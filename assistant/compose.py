@@ -22,7 +22,7 @@ from taito_dx.assistant.phrases import phrase
 from taito_dx.assistant.plan_structure import (Ask, Structure, StructurePart, answer_structure, asked_level, is_below,
                                                members_part, missing_numbers, nonexistent_part)
 from taito_dx.assistant.retrieve import Retrieval
-from taito_dx.assistant.topics import TopicPart, titled_members, topic_of, topic_part
+from taito_dx.assistant.topics import FOCUS_MAX_SHARE, TopicPart, titled_members, topic_of, topic_part
 from taito_dx.index.keyword import JapaneseTokenizer
 from taito_dx.index.reader import OpenGeneration
 from taito_dx.models import PLAN_LEVELS, Answer, Citation, EntityRef
@@ -32,9 +32,6 @@ from taito_dx.models import PLAN_LEVELS, Answer, Citation, EntityRef
 # on the dev questions; this sits between.
 MIN_DENSE = 0.31
 MIN_KEYWORD = 1.0
-# A question's focus words: its words that the documents use, in at most this share of the chunks (words nearly
-# every chunk uses, 計画 or 施策, say nothing about what is asked). Chosen on the dev questions.
-FOCUS_MAX_SHARE = 0.25
 CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
 # Words that ask, not what is asked about (Sudachi's normalised forms).
 QUESTION_WORDS = frozenset("何 なに どこ どれ どの どう どんな いつ 誰 だれ いくつ 幾つ 教える 知る 分かる ある いる する なる できる "

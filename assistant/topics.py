@@ -51,6 +51,9 @@ MIN_SCORE = 0.3
 OVERLAP_WEIGHT = 0.3
 PASSAGE_WEIGHT = 0.1
 MAX_MEASURES = 3
+# A question's focus words: its words that the documents use, in at most this share of the chunks (words nearly
+# every chunk uses, 計画 or 施策, say nothing about what is asked). Chosen on the dev questions.
+FOCUS_MAX_SHARE = 0.25
 # A title is listed for a narrowed level ("AI関係の取組") when its weighed share of the question's words reaches
 # this share of the best title's. Chosen on the dev questions.
 TITLED_SHARE = 0.5
@@ -112,10 +115,15 @@ def topic_part(topic: str, index: OpenGeneration, catalogue: EntityCatalogue, re
         return None
     chosen = sorted((m for m, score in scores.items() if score >= RELATIVE_FLOOR * best or m in named),
                     key=lambda m: -scores[m])
+    asked = {word for word in set().union(*conjuncts) if index.keyword.document_share(word) <= FOCUS_MAX_SHARE}
+    titled = {catalogue.labels[row].ref.number for row in catalogue.rows(EntityKind.INITIATIVE)
+              if catalogue.tokens[row] & asked}
     lines, citations = [], []
     for number in chosen[:MAX_MEASURES]:
         measure = registry.measures[number]
         initiatives = registry.initiatives_of(number)
+        # the 取組 whose titles name the topic, where some do ("RPA": 取組14 of 施策9's seven)
+        initiatives = [i for i in initiatives if i.number in titled] or initiatives
         listing = "、".join(initiative_name(i) for i in initiatives)
         lines.append(phrase(lang, "topic_measure", measure=measure_name(measure), listing=listing))
         citations += cite_fact(index, Fact.MEASURE_ROW, number, measure.title, *(i.title for i in initiatives))
