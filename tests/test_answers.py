@@ -243,8 +243,8 @@ def test_a_label_is_quoted_with_the_line_that_gives_its_value(assistant: Assista
 
 
 def test_lines_of_one_passage_are_quoted_as_one_stretch_with_what_lies_between(assistant: Assistant) -> None:
-    answer = assistant.ask("When will the plan be finalised?")
-    # The committee line between the public comment and the decision is not dropped from the quote.
+    answer = assistant.ask("When will the plan be finalised, after the public comment?")
+    # Both lines asked for are quoted, and the committee line between them is not dropped from the quote.
     assert "パブリックコメント実施 第1回定例会 企画総務委員会(最終案報告) 3月 台東区DX推進計画策定" in answer.text
 
 
