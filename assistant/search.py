@@ -17,6 +17,7 @@ from langchain_core.embeddings import Embeddings
 from taito_dx.assistant.entities import EntityCatalogue, Links, link
 from taito_dx.assistant.intent import Intent, analyse, language_of
 from taito_dx.assistant.phrases import phrase
+from taito_dx.assistant.plan_structure import missing_numbers
 from taito_dx.assistant.plans import PlanChoice, choose_plan, own_name_words
 from taito_dx.assistant.retrieve import HybridRetriever, Retrieval
 from taito_dx.embeddings import load_embeddings
@@ -82,8 +83,12 @@ class PlanSearch:
         if len(names) < 2:  # one plan: nothing to choose (and no question to tokenise for it)
             return PlanChoice(names[0])
         own_words = self.derived("plan words", lambda index: own_name_words(index, self.tokenizer))
-        if not by_entity_names:
-            own_words = {name: frozenset() for name in own_words}
+        index = self.view.current()
+        # a plan without the 取組9 a question names is not the one it asks about by its words
+        lacking = {name for name in names[1:] if missing_numbers(text, index.view(name).registry)}
+        if not by_entity_names or lacking:
+            own_words = {name: (frozenset() if not by_entity_names or name in lacking else words)
+                         for name, words in own_words.items()}
         return choose_plan(text, set(self.tokenizer(text)), own_words, follows)
 
     def analyse(self, question: str) -> Intent:
