@@ -67,10 +67,12 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
     Attribute.CURRENT_STATE: re.compile(
         r"現状|現在の(状況|課題|問題)|今の(状況|課題|問題)|いまの(状況|課題|問題)|困って|困りごと|問題点|"
         r"current(ly)? (state|situation|issues?|problems?)|as[- ]is|"
-        r"situation (today|now)|today's situation|problems? (now|today)|where (it|things) stands?", re.I),
+        r"situation (today|now)|today's situation|problems? (now|today)|where (it|things) stands?|"
+        r"what is wrong|what goes wrong|problems? with|shortcomings?|pain points?|(current|present) setup", re.I),
     Attribute.TARGET_STATE: re.compile(
         r"あるべき姿|目指す姿|将来像|将来の姿|\bto-be\b|ideal|target state|future state|desired state|"
-        r"(should|will) (it )?look like|in (the )?future", re.I),
+        r"(should|will) (it )?look like|in (the )?future|\bvision (for|of) (?!the plan|this plan)|"
+        r"wants? to (achieve|become)|aims? to (achieve|become)|end state|目指すもの", re.I),
 }
 
 # Asking the assistant's own view, which no plan states: "うまくいくと思う？", "Do you think …".
