@@ -181,6 +181,7 @@ class PassageAnswerer:
                    if (share := index.keyword.document_share(token)) > 0}
         total_weight = sum(weights.values()) or 1.0
         asked_pieces = {piece for quote in QUOTED.findall(intent.text) for piece in _pieces(quote)}
+        named_pieces = _pieces(intent.text)
         wanted_value = intent.value_kind.value if intent.value_kind else None
         best_chunk = top[0].score or 1.0
         candidates: list[tuple[float, int, Chunk, str]] = []
@@ -209,8 +210,9 @@ class PassageAnswerer:
                 if candidate[0] < ranked[0][0] - SECOND_SENTENCE_GAP or len(best) == MAX_SENTENCES:
                     break
                 # The next sentence of the same passage, or one of another that has words of the question the
-                # quote so far has not.
-                if candidate[2].id == ranked[0][2].id or (self._covered(candidate) - covered) & question_tokens:
+                # quote so far has not, or that names what the question names (DX推進重点取組事項 where it is defined).
+                if candidate[2].id == ranked[0][2].id or (self._covered(candidate) - covered) & question_tokens or (
+                        _pieces(candidate[3]) & named_pieces):
                     best.append(candidate)
                     covered |= self._covered(candidate)
         grouped: dict[str, tuple[Chunk, list[tuple[int, str]]]] = {}
