@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from taito_dx.assistant.entities import NAMED_MIN_SCORE, EntityCatalogue, Links, trigrams
+from taito_dx.assistant.entities import NAMED_MIN_SCORE, PIECE_CHARS, EntityCatalogue, Links, trigrams
 from taito_dx.assistant.eras import era_years, states_year, with_western_years
 from taito_dx.assistant.facts import Part, registry_parts
 from taito_dx.assistant.glossary import japanese_terms
@@ -122,6 +122,8 @@ class ExtractiveAnswerer:
         asked_topic = topic_of(intent.text) if not links.any_explicit() else None
         if asked_topic is not None and self._unnamed_topic(asked_topic, lang, index):
             return self.passages.abstain(lang, retrieval, topic, point=False)  # no passage is about it
+        if asked_topic is not None and self._a_term_of_passages(asked_topic, index, catalogue):
+            asked_topic = None  # "DX推進重点取組事項について": what the passages that use the term say
         if asked_topic is not None:
             found = topic_part(asked_topic, index, catalogue, retrieval, self.embedder, self.tokenizer, lang)
             if found is not None:  # the 施策 and 取組 on the topic, and the passage that says most about it
@@ -172,6 +174,13 @@ class ExtractiveAnswerer:
         # a word most chunks use (デジタル, 活用 in a DX plan) narrows nothing
         return [kept for group in groups if (kept := {word for word in group
                                                        if index.keyword.document_share(word) <= FOCUS_MAX_SHARE})]
+
+    @staticmethod
+    def _a_term_of_passages(topic: str, index: OpenGeneration, catalogue: EntityCatalogue) -> bool:
+        """Whether a topic is a term the passages write as it is (DX推進重点取組事項) that no title holds."""
+        term = re.sub(r"\s+", "", topic)
+        return len(term) >= PIECE_CHARS and not any(term in label.title for label in catalogue.labels) and any(
+            term in index.chunks[chunk_id].text for chunk_id in index.order)
 
     def _names_what_the_plan_never_mentions(self, intent: Intent, index: OpenGeneration) -> bool:
         """Whether the question names something (SDGs, ChatGPT, JIS: a word in capitals; 墨田区: a proper noun) no

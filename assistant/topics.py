@@ -37,7 +37,7 @@ TOPIC_CUES = re.compile(
     r"(what|how) (does|do|is|are) |(has|have) to do with|with the plan|"
     r"(について|に関して|に関する|関係の|関連の|関連する|に関係する)(は|の)?|"
     r"(計画|プラン)(の中で|の中に|では|で|は|に)?|(何か|なにか)?(書かれて|書いて|記載|触れ|言及|載って|ある)[^\s]*|何と言って[^\s]*|"
-    r"(全部|ぜんぶ|すべて|全て)?\s*(教えて|挙げて|あげて|一覧)[^\s]*|(どう|どのように)(書|記載|扱)[^\s]*|(何と|なんと)(書|言)[^\s]*|取組(は|を)?|ところ(は|を)?", re.I)
+    r"(全部|ぜんぶ|すべて|全て)?\s*(教えて|挙げて|あげて|一覧)[^\s]*|(どう|どのように)(書|記載|扱)[^\s]*|(何と|なんと)(書|言)[^\s]*|(?<![一-龥])取組(?![一-龥])(は|を)?|ところ(は|を)?", re.I)
 ASKS_TOPIC = re.compile(ENTITIES_ON + r"|say(s)? about|anything (on|about|in the plan)|is there anything|what about|have to do with|"
                         r"(?:does|do|will) the (?:plan|document)s? (mention|cover|address|support|deal with|include|contain|discuss|talk about)|mention|について|に関して|に関する|"
                         r"関係の取組|関連の取組|触れ|言及|書かれて|書いて(ある|る)", re.I)
