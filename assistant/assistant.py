@@ -24,7 +24,7 @@ from taito_dx.settings import Settings
 log = logging.getLogger(__name__)
 
 # "計画期間と基本理念を教えて": two things asked at once, each a noun phrase with no particle but の inside.
-TWO_THINGS = re.compile(r"^(?P<first>[^、。？?とがをはで\s]{2,14})と(?P<second>[^、。？?とがをはで\s]{2,14})"
+TWO_THINGS = re.compile(r"^(?P<first>[^、。？?とがをはで\s]{2,14})(?<![ごこあも])と(?P<second>[^、。？?とがをはで\s]{2,14})"
                         r"(?:を|について|は)?(?:それぞれ|両方)?(?:教えて(?:ください|下さい)?|知りたい(?:です)?)?[？?]?$")
 # "What is the plan period, and under which law is it positioned?": two questions, the second asked anew.
 TWO_QUESTIONS = re.compile(r"^(?P<first>.{8,}?)(?:,\s*|\s+)and\s+(?P<second>(?:(?:under|in|for|to|by|from|with) )?"

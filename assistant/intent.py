@@ -199,6 +199,17 @@ def _spelled(match: re.Match[str]) -> str:
     return close[0] if close and word.lower() not in LEVEL_SPELLINGS else word
 
 
+# A level's number written as an English word ("goal one"), and a second number sharing the level word ("measure 5
+# and 6", 「施策5と6」) read as numbers of that level.
+NUMBER_NAMES = {name: number for number, name in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split(), start=1)}
+LEVEL_NUMBER_NAME = re.compile(r"\b(?P<level>goal|measure|policy|initiative)\s+(?P<name>" + "|".join(NUMBER_NAMES) + r")\b",
+                               re.I)
+SHARED_LEVEL = re.compile(r"(?P<level>\b(?:goal|measure|policy|initiative)s?\s*|目標|施策|取組)(?P<first>\d{1,2})"
+                          r"(?P<joint>\s*(?:,|and|&|or|と|、|・|や)\s*)(?P<second>\d{1,2})(?![\d年月日%件つ個人時])", re.I)
+
+
 def normalize_question(question: str) -> str:
     """NFKC, control characters removed, whitespace collapsed; ordinals of levels as numbers, kana label words in
     kanji."""
@@ -207,6 +218,9 @@ def normalize_question(question: str) -> str:
     text = CONTRACTION.sub(lambda m: f"{m[1]} is", text)  # "What's the timeframe" reads as "What is …"
     text = LATIN_WORD_RUN.sub(_spelled, text)
     text = ENGLISH_ORDINAL.sub(_numbered_level, text)
+    text = LEVEL_NUMBER_NAME.sub(lambda m: f"{m['level']} {NUMBER_NAMES[m['name'].lower()]}", text)
+    text = SHARED_LEVEL.sub(lambda m: f"{m['level']}{m['first']}{m['joint']}{m['level'].rstrip()}"
+                                      f"{' ' if m['level'][0].isascii() else ''}{m['second']}", text)
     text = JAPANESE_ORDINAL.sub(lambda m: f"{m['level'] or m['l2']}{m['number'] or m['n2']}", text)
     for kana, kanji in KANA_SPELLINGS.items():
         text = text.replace(kana, kanji)

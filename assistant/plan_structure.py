@@ -60,6 +60,9 @@ LIST_OF = re.compile(
     rf"(?:[\w']+\s+){{0,2}}(?P<en>{LEVELS_ANY})|(?:list|names?)\s+of\s+(?:the\s+)?(?:plan's\s+)?(?:\w+\s+)?(?P<of>{LEVELS_ANY})|"
     rf"\b(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?:plan's\s+)?(?:\w+\s+)?(?P<all>{LEVELS_ANY})|"
     rf"\bwhich\s+(?P<wh>{LEVELS_ANY})|(?P<are>{LEVELS_ANY})\s+(?:are there|does it have|of (?:the )?plan)", re.I)
+# A count asked of every one of a level: "each goal", 「目標ごと」, 「それぞれの目標」, 「各目標」.
+EACH = re.compile(rf"\b(?:each|every|per)\s+(?P<level>{LEVELS_EN})|(?P<ja>{LEVELS_JA})\s*(?:ごと|毎)|(?:それぞれの|各)\s*"
+                  rf"(?P<ja2>{LEVELS_JA})", re.I)
 # A level narrowed to a topic: "initiatives about AI", "AIに関する取組".
 ABOUT = (r"(?:about|on|relat(?:e|es|ed|ing) to|regarding|concerning|involv(?:e|es|ing)|deal(?:s|ing)? with|"
          r"cover(?:s|ing)?|mention(?:s|ing)?)")
@@ -100,7 +103,8 @@ class Structure:
     ask: Ask
     scopes: tuple[EntityRef, ...]
     levels: tuple[EntityKind, ...]  # the levels listed or counted (取組 in 施策9の取組数)
-    ranked: EntityKind | None = None  # for MOST / FEWEST / HAVING: the level ranked or listed (目標 in "which goal has the most …")
+    ranked: EntityKind | None = None  # for MOST / FEWEST / HAVING: the level ranked or listed (目標 in "which goal has the most …");
+    # for COUNT: the level each of which is counted ("each goal")
     having: int = 0  # for HAVING: how many of `levels` each listed entity has
 
 
@@ -171,12 +175,17 @@ def read_structure(question: str) -> Structure | None:
     if not scopes and ON_A_TOPIC.search(question):
         return None  # "List all initiatives about AI": the ones on a topic (topics), not the plan's every one
     counted = [kind for kind in _levels_by(COUNT_OF, question) if kind in below_scopes]
+    each = EACH.search(question)
+    if counted and each and not scopes:  # "how many measures does each goal have": the count of every one
+        per = _kind(each["level"] or each["ja"] or each["ja2"])
+        if all(is_below(kind, per) for kind in counted):
+            return Structure(Ask.COUNT, (), tuple(counted), ranked=per)
     if counted:
         return Structure(Ask.COUNT, scopes, tuple(counted))
     listed = [kind for kind in _levels_by(LIST_OF, question) + _levels_by(CHILDREN_OF, question) if kind in below_scopes]
-    if listed:
-        return Structure(Ask.LIST, scopes, tuple(dict.fromkeys(listed)))
     named_below = [kind for kind in _bare_levels(question) if kind in below_scopes]
+    if listed:  # with the other levels named beside ("goal 3's measures and initiatives")
+        return Structure(Ask.LIST, scopes, tuple(dict.fromkeys(listed + (named_below if scopes else []))))
     if scopes and named_below:  # "goal 2 measures?", "Measures in goal 2", "施策9の取組は": the members asked for
         return Structure(Ask.LIST, scopes, (named_below[0],))
     return None
@@ -224,7 +233,8 @@ def answer_structure(structure: Structure, index: OpenGeneration, lang: str) -> 
         return _having(structure, index, lang)
     lines: list[str] = []
     citations: list[Citation] = []
-    for scope in structure.scopes or (None,):
+    scopes = structure.scopes or (_members(registry, None, structure.ranked) if structure.ranked else (None,))
+    for scope in scopes:
         for level in structure.levels:
             members = _members(registry, scope, level)
             if not members:
@@ -232,7 +242,8 @@ def answer_structure(structure: Structure, index: OpenGeneration, lang: str) -> 
             shown = _listing(registry, members, lang)
             key = "structure_list"
             if structure.ask == Ask.COUNT:  # a long list would bury the number asked for
-                key = "structure_count" if len(members) <= MAX_LISTED_WITH_COUNT else "structure_count_only"
+                key = "structure_count" if len(members) <= MAX_LISTED_WITH_COUNT and not structure.ranked \
+                    else "structure_count_only"  # each of a level counted: the numbers, not every member
             lines.append(phrase(lang, key, scope=_scope_name(registry, scope, lang), level=phrase(lang, f"level_{level}"),
                                 count=str(len(members)), listing=shown))
             counted = _count_citations(index, scope, level, len(members)) if structure.ask == Ask.COUNT else []
