@@ -76,7 +76,8 @@ def topic_of(question: str) -> str | None:
     if not ASKS_TOPIC.search(question):
         return None
     topic = TOPIC_CUES.sub(" ", question)
-    topic = re.sub(r"[\s?？!！。、,.「」/]+", " ", topic).strip(" をはがにでのも")
+    topic = re.sub(r"[\s?？!！。、,.「」/]+", " ", topic)
+    topic = re.sub(r"(?:って|とは|については?)$", "", topic.strip()).strip(" をはがにでのも")
     topic = re.sub(r"^(the|a|an|our|its|any)\s+", "", topic, flags=re.I)
     if INTERROGATIVE.search(topic):  # "Which population issues does the background mention?" asks for one thing
         return None
@@ -92,6 +93,11 @@ def topic_part(topic: str, index: OpenGeneration, catalogue: EntityCatalogue, re
     # each thing joined, in the plan's words where it is an English word of administration (health → 健康)
     conjuncts = [set(tokenizer(" ".join(japanese_terms(part)) or part)) for part in CONJUNCTION.split(topic) if part.strip()]
     conjuncts = [part for part in conjuncts if part] or [words]
+    asked = {word for word in set().union(*conjuncts) if index.keyword.document_share(word) <= FOCUS_MAX_SHARE}
+    titles = " ".join(catalogue.labels[row].title.lower() for kind in (EntityKind.MEASURE, EntityKind.INITIATIVE)
+                      for row in catalogue.rows(kind))
+    if not any(word in titles for word in asked):  # (in a compound too: 障害 in 障害者支援アプリ)
+        return None  # no 施策 or 取組 is named by the topic's words (国の動き): what the passages say of it
     retrieved = {scored.chunk.id: 1.0 / rank for rank, scored in enumerate(retrieval.chunks, start=1)}
     scores: dict[int, float] = {}  # by 施策
     named: set[int] = set()  # 施策 one of whose titles uses every word of the topic, or of one thing it joins
@@ -115,7 +121,6 @@ def topic_part(topic: str, index: OpenGeneration, catalogue: EntityCatalogue, re
         return None
     chosen = sorted((m for m, score in scores.items() if score >= RELATIVE_FLOOR * best or m in named),
                     key=lambda m: -scores[m])
-    asked = {word for word in set().union(*conjuncts) if index.keyword.document_share(word) <= FOCUS_MAX_SHARE}
     titled = {catalogue.labels[row].ref.number for row in catalogue.rows(EntityKind.INITIATIVE)
               if catalogue.tokens[row] & asked}
     lines, citations = [], []
