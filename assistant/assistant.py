@@ -14,7 +14,7 @@ from taito_dx.assistant.compose import ExtractiveAnswerer
 from taito_dx.assistant.intent import Intent
 from taito_dx.assistant.llm import LLMAnswerer
 from taito_dx.assistant.phrases import phrase
-from taito_dx.assistant.plan_structure import mentions
+from taito_dx.assistant.plan_structure import LEVEL_WORD, mentions
 from taito_dx.assistant.retrieve import Retrieval
 from taito_dx.assistant.search import PlanSearch
 from taito_dx.chat_models import chat_model
@@ -31,6 +31,11 @@ TWO_QUESTIONS = re.compile(r"^(?P<first>.{8,}?)(?:,\s*|\s+)and\s+(?P<second>(?:(
                            r"(?:what|which|who|whose|when|where|why|how|is|are|does|do|did|can|will)\b.{4,})$", re.I)
 # "施策数が一番少ない目標はどれ？取組はいくつ？": two questions, one after the other.
 TWO_SENTENCES = re.compile(r"^(?P<first>[^?？]{4,}[?？])\s*(?P<second>[^?？]{2,}[?？]?)$")
+# "What is the plan period and the basic philosophy?": two things asked with one "what is".
+TWO_THINGS_EN = re.compile(r"^(?P<ask>what(?: is| are)|tell me|give me)\s+(?P<first>(?:the |its |their )?[\w'-]+(?: [\w'-]+){0,3}?)"
+                           r"\s+and\s+(?P<second>(?:the |its |their )?[\w'-]+(?: [\w'-]+){0,3})\s*\??$", re.I)
+ONE = re.compile(r"\b(which|what)\s+one\b", re.I)  # "which one" stands for the level the first part named
+QUANTITY_WORDS = re.compile(r"\bhow (?:many|much)\b|いくつ|幾つ|何件|何個", re.I)  # ask how many, not of what
 CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
 # A question that points back ("その", "it") or is this short continues the previous topic.
 ANAPHORA = re.compile(r"その|それ|この|同じ|そこ|\bits?\b|\bthat\b|\bthis\b|\bthey\b|\bthem\b|\bthe same\b", re.I)
@@ -83,14 +88,30 @@ class Assistant:
             parts = [self._answer(self.search.analyse(f"{thing}は？"), history, where) for thing in both.groups()]
             if not any(answer.abstained for _, _, answer in parts):
                 return intent, parts[0][1], joined([answer for _, _, answer in parts])
+        things = TWO_THINGS_EN.match(intent.text)
+        if things and not mentions(intent.text):  # not "how many goals and measures": one structure question
+            parts = [self._answer(self.search.analyse(f"What is {thing}?"), history, where)
+                     for thing in (things["first"], things["second"])]
+            if not any(answer.abstained for _, _, answer in parts):
+                return intent, parts[0][1], joined([answer for _, _, answer in parts])
         two = TWO_QUESTIONS.match(intent.text) or TWO_SENTENCES.match(intent.text)
         if two:  # the second is asked after the first, about what the first was about
             first = self._answer(self.search.analyse(two["first"]), history, where)
             if not first[2].abstained:
-                second = self._answer(self.search.analyse(two["second"]), (*history, Turn(two["first"], first[2])),
+                level = LEVEL_WORD.search(two["first"])  # "…, and which one with no-code tools?": which initiative
+                asked_second = ONE.sub(f"\\1 {level['level']}", two["second"]) if level else two["second"]
+                second = self._answer(self.search.analyse(asked_second), (*history, Turn(two["first"], first[2])),
                                       where, continues=True)
                 if not second[2].abstained:
                     return intent, first[1], joined([first[2], second[2]])
+                whole = self._answer(intent, history, where)
+                if not whole[2].abstained:  # read at once, the question is answered
+                    return whole
+                # the first part, and that the plan does not say the second when it asks something of its own
+                # ("…, and how many does it have?" asks what the first answer gave)
+                own = self.search.tokenizer.content_words(QUANTITY_WORDS.sub(" ", two["second"])) - set(
+                    self.search.tokenizer(two["first"]))
+                return intent, first[1], joined([first[2], second[2]]) if own else first[2]
         return self._answer(intent, history, where)
 
     def _answer(self, intent: Intent, history: Sequence[Turn], where: dict[str, Any] | None, *,

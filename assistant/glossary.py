@@ -81,6 +81,8 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"remote work(?:ing)?|teleworking|work(?:ing)? from home|telecommut\w*", "テレワーク"),
     (r"websites?|web sites?|homepages?|web pages?", "ホームページ"),
     (r"cloud", "クラウド"),
+    (r"no-?code(?: tools?| platforms?)?|low-?code", "ノーコードツール ノーコード"),
+    (r"tools?", "ツール"),
     (r"standardi[sz](?:e|ed|es|ing|ation)|standards?|common specifications?", "標準化 標準"),
     (r"(?:information |it )?systems?", "システム"),
     (r"(?:cyber)?security", "セキュリティ"),

@@ -129,7 +129,7 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
                                   rf"how many (?!{PLAN_LEVEL_WORDS})\w+", re.I),
               re.compile(r"(?<!第)(?<!\d)\d[\d,]*\s*(人|名|台|件|校|か所|箇所|団体|者|社|個|本|回|種類|手続)")),
     ValueKind("product", re.compile(r"ベンダー|業者|事業者名|製品|ツール名|アプリ名|サービス名|何というアプリ|vendor|"
-                                    r"supplier|which company|brand|(which|what) ([\w-]+ ){0,3}(tool|product|software|service|app|"
+                                    r"supplier|which company|brand|(which|what) (?!initiatives?\b|measures?\b|goals?\b|polic)([\w-]+ ){0,3}(tool|product|software|service|app|"
                                     r"platform)s?\b|name of the (app|tool|product|software|service|system)", re.I),
               re.compile(r"(株式会社|有限会社|\(株\)|Inc\.|Corp|Ltd|LLC)")),
     ValueKind("fiscal_year", re.compile(r"年度|fiscal year|いつから|いつまで|\bstarts?\b|\bbegins?\b|\bends?\b|from when|"
