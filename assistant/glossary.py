@@ -83,6 +83,7 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"cloud", "クラウド"),
     (r"no-?code(?: tools?| platforms?)?|low-?code", "ノーコードツール ノーコード"),
     (r"tools?", "ツール"),
+    (r"generative", "生成"),
     (r"standardi[sz](?:e|ed|es|ing|ation)|standards?|common specifications?", "標準化 標準"),
     (r"(?:information |it )?systems?", "システム"),
     (r"(?:cyber)?security", "セキュリティ"),
