@@ -33,6 +33,7 @@ from taito_dx.models import PLAN_LEVELS, Answer, Citation, EntityRef
 MIN_DENSE = 0.31
 MIN_KEYWORD = 1.0
 CITATION_MARK = re.compile(r"\[(\d{1,2})\]")
+SENTENCE_END = re.compile(r"(?<=[。！？])")
 # Words that ask, not what is asked about (Sudachi's normalised forms).
 QUESTION_WORDS = frozenset("何 なに どこ どれ どの どう どんな いつ 誰 だれ いくつ 幾つ 教える 知る 分かる ある いる する なる できる "
                            "思う 言う 聞く 下さる くださる 欲しい ほしい 有る 居る 為る 成る 出来る 分る 具体的 具体".split())
@@ -92,7 +93,10 @@ class ExtractiveAnswerer:
         focus = self.focus_words(" ".join([intent.text, *intent.expansions]), index)  # パブコメ is パブリック コメント
         if not lines or not focus:
             return bool(lines)
-        return any(focus & (set(self.tokenizer(line)) | self._cited_titles(line, answer, index)) for line in lines)
+        # the value and what it is about in one sentence of the line (平成13年 of 策定, not of the 改訂 after it)
+        return any(focus & (set(self.tokenizer(sentence)) | self._cited_titles(line, answer, index))
+                   for line in lines for sentence in SENTENCE_END.split(line)
+                   if holds_value(intent.value_kind, sentence, self.tokenizer))
 
     def _cited_titles(self, line: str, answer: Answer, index: OpenGeneration) -> set[str]:
         """The words of the titles (heading) of the chunks a line of the answer cites ([n])."""
