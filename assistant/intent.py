@@ -112,6 +112,14 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
     ValueKind("contact", re.compile(r"電話番号|連絡先|問い?合わせ先|メールアドレス|住所|所在地|内線|phone|e-?mail|contact|"
                                     r"(?:e-?mail|postal|street|office|mailing|web) address|address of|extension number|where is .{2,40} located", re.I),
               re.compile(r"\d{2,5}-\d{1,4}-\d{3,4}|[\w.+-]+@[\w-]+\.\w+|〒|内線\s*\d+|[都道府県区市町村]\S{0,12}\d+[-−]\d+")),
+    ValueKind("school", re.compile(r"(どの|どこの)(小|中)?学校|(小|中)?学校はどこ|対象(の|となる|になる)?学校|対象校|モデル校|"
+                                   r"\b(which|what) schools?\b|names? of (the )?schools?", re.I),
+              re.compile(r"[一-龥ァ-ヶ]{1,10}(小学校|中学校|高等学校|高校|学園|幼稚園|こども園)")),
+    ValueKind("procedure", re.compile(r"(どうやって|どのように|どう)(提出|申請|応募|申し込|参加|登録|出|送)|(提出|申請|応募|申込み?|登録)"
+                                      r"(方法|の仕方|手順)|how (do|can|should|would|could) (i|we|you|staff|(a )?residents?|someone|people|citizens?)"
+                                      r" (submit|apply|register|send|file|join|sign up|take part|participate)|"
+                                      r"how to (submit|apply|register|send|file|join|sign up|take part|participate)", re.I),
+              re.compile(r"提出|応募|申込|申し込|送付|郵送|メール|手順|方法|申請|オンラインで|窓口で")),
     ValueKind("frequency", re.compile(r"頻度|何回|年に何|月に何|週に何|どのくらいの間隔|how often|how frequently|how many times",
                                       re.I),
               re.compile(r"(毎|隔)\s*(年|月|週|日)|[年月週日]\s*\d+\s*回|\d+\s*回|四半期|annual")),
@@ -129,6 +137,7 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
                                   rf"how many (?!{PLAN_LEVEL_WORDS})\w+", re.I),
               re.compile(r"(?<!第)(?<!\d)\d[\d,]*\s*(人|名|台|件|校|か所|箇所|団体|者|社|個|本|回|種類|手続)")),
     ValueKind("product", re.compile(r"ベンダー|業者|事業者名|製品|ツール名|アプリ名|サービス名|何というアプリ|vendor|"
+                                    r"(アプリ|システム|ツール|サービス)の(名前|名称)|name of the \S*(アプリ|システム|ツール)|"
                                     r"supplier|which company|brand|(which|what) (?!initiatives?\b|measures?\b|goals?\b|polic)([\w-]+ ){0,3}(tool|product|software|service|app|"
                                     r"platform)s?\b|name of the (app|tool|product|software|service|system)", re.I),
               re.compile(r"(株式会社|有限会社|\(株\)|Inc\.|Corp|Ltd|LLC)")),
