@@ -195,17 +195,18 @@ KANA_SPELLINGS = {"げんじょう": "現状", "あるべきすがた": "ある�
 
 
 CONTRACTION = re.compile(r"\b(what|who|where|when|how|which|that|there|it)['’]s\b", re.I)
-# The plan's long English level words, typed with a letter dropped, doubled or swapped ("initatives") read as
-# written; short ones (goal, measure) have near neighbours of their own ("measured").
-LEVEL_SPELLINGS = ("initiative", "initiatives")
-LATIN_WORD_RUN = re.compile(r"[A-Za-z]{7,}")
+# English words the cues read, typed with a letter dropped, doubled or swapped ("initatives", "how ofen"), read as
+# written; words with near neighbours of their own ("measure": "measured") are left out.
+CUE_SPELLINGS = ("initiative", "initiatives", "often", "frequently", "responsible", "department", "indicator",
+                 "indicators", "schedule", "budget")
+LATIN_WORD_RUN = re.compile(r"[A-Za-z]{4,}")
 MIN_SPELLING_RATIO = 0.85  # difflib ratio: two letters off in "initiative" still reads as it (set, not tuned)
 
 
 def _spelled(match: re.Match[str]) -> str:
     word = match[0]
-    close = difflib.get_close_matches(word.lower(), LEVEL_SPELLINGS, n=1, cutoff=MIN_SPELLING_RATIO)
-    return close[0] if close and word.lower() not in LEVEL_SPELLINGS else word
+    close = difflib.get_close_matches(word.lower(), CUE_SPELLINGS, n=1, cutoff=MIN_SPELLING_RATIO)
+    return close[0] if close and word.lower() not in CUE_SPELLINGS else word
 
 
 # A level's number written as an English word ("goal one"), and a second number sharing the level word ("measure 5
