@@ -45,6 +45,11 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"train(?:ing)?|develop(?:ing)? (?:staff|people|skills)|skills? development", "育成 研修"),
     (r"educat(?:ion|ional)|schools?|pupils?|students?|teachers?", "教育 学校 児童 生徒"),
     (r"efficien(?:t|cy)|streamlin(?:e|ing)", "効率化"),
+    (r"roles?", "役割"),
+    (r"expand(?:s|ed|ing)?|expansion|grow(?:s|ing|th)?|increas(?:e|es|ed|ing)", "拡大 増大"),
+    (r"struggl\w*|left behind|(?:can't|cannot|unable to) use|digital divide|digitally excluded|not (?:comfortable|familiar) "
+     r"with", "デジタル・ディバイド 取り残さない"),
+    (r"skills?|literacy|competenc(?:e|ies)|capabilit(?:y|ies)", "リテラシー 育成"),
     (r"sav(?:e|ed|es|ing|ings)|reduc(?:e|ed|es|ing|tion)|cut(?:s|ting)?", "削減"),
     (r"hours?", "時間"),
     (r"labou?r[- ]saving", "省力化"),
