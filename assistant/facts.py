@@ -23,9 +23,8 @@ from taito_dx.models import Citation, EntityKind, EntityRef, Initiative, Measure
 from taito_dx.plan_names import goal_name, initiative_name, measure_name, numbered
 from taito_dx.registry import Fact
 
-# Asking what an entity is (not what it will do in detail).
-WHAT_IT_IS = re.compile(r"\bwhat(?:'s| is) .{0,60}\babout\b|\bwhat is\b(?!.*\b(?:activit|specific|detail))|とは|って(何|なに|なん)",
-                        re.I)
+# Asking what an entity will do in detail (not what it is).
+SPECIFICS = re.compile(r"specific|detail|activit|concrete|in practice|具体|詳細|詳しく|内訳", re.I)
 # Attribute → the Initiative field holding it (its sheet label is phrased by `phrases`, "field_<name>").
 SHEET_FIELDS = {Attribute.CONTENT: "content", Attribute.CURRENT_STATE: "current_state",
                 Attribute.TARGET_STATE: "target_state"}
@@ -165,9 +164,9 @@ def _sheet_field(attribute: Attribute) -> Callable[[FactQuery], list[Part]]:
             # What a named 目標 or 施策 does is its description.
             return _describe(query) if attribute == Attribute.CONTENT else []
         part = _sheet_field_part(query.initiative, attribute, query.index, query.lang)
-        if attribute == Attribute.CONTENT and not part.stated and WHAT_IT_IS.search(query.intent.text):
-            # "what is 取組5 about?" with no sheet: what it is, where, and its 施策's aim (not, for "what activities",
-            # a sheet's content the documents lack)
+        if attribute == Attribute.CONTENT and not part.stated and not SPECIFICS.search(query.intent.text):
+            # "what is 取組5 about?" with no sheet: what it is, where, and its 施策's aim (not, for "which specific
+            # activities", a sheet's content the documents lack)
             return [_parent_part(query.initiative, None, query.index, query.lang),
                     *_measure_description(query.index.registry.measures[query.initiative.measure], query.index,
                                           query.lang), part]

@@ -46,6 +46,7 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"educat(?:ion|ional)|schools?|pupils?|students?|teachers?", "教育 学校 児童 生徒"),
     (r"efficien(?:t|cy)|streamlin(?:e|ing)", "効率化"),
     (r"roles?", "役割"),
+    (r"workloads?|demands?", "行政需要 需要"),
     (r"expand(?:s|ed|ing)?|expansion|grow(?:s|ing|th)?|increas(?:e|es|ed|ing)", "拡大 増大"),
     (r"struggl\w*|left behind|(?:can't|cannot|unable to) use|digital divide|digitally excluded|not (?:comfortable|familiar) "
      r"with", "デジタル・ディバイド 取り残さない"),

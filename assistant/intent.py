@@ -109,7 +109,8 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
                                    r"センター長|責任者|\bhead\b|chief|director|manager|mayor|officer|minister|governor)|"
                                    r"(CIO|CDO|区長|市長|知事|所長|部長|課長|センター長|責任者|head of|\bchief\b|director|mayor|"
                                    r"governor).{0,16}(誰|だれ|氏名|名前|\bwho\b)", re.I), None),
-    ValueKind("contact", re.compile(r"電話番号|連絡先|問い?合わせ先|メールアドレス|住所|所在地|内線|phone|e-?mail|contact|"
+    ValueKind("contact", re.compile(r"電話番号|連絡先|問い?合わせ先|メールアドレス|住所|所在地|内線|\b(?:tele)?phone\b|\be-?mail\b|"
+                                    r"\bcontact\b|"
                                     r"(?:e-?mail|postal|street|office|mailing|web) address|address of|extension number|where is .{2,40} located", re.I),
               re.compile(r"\d{2,5}-\d{1,4}-\d{3,4}|[\w.+-]+@[\w-]+\.\w+|〒|内線\s*\d+|[都道府県区市町村]\S{0,12}\d+[-−]\d+")),
     ValueKind("school", re.compile(r"(どの|どこの)(小|中)?学校|(小|中)?学校はどこ|対象(の|となる|になる)?学校|対象校|モデル校|"
