@@ -75,9 +75,13 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
         r"wants? to (achieve|become)|aims? to (achieve|become)|end state|目指すもの", re.I),
 }
 
-# Asking the assistant's own view, which no plan states: "うまくいくと思う？", "Do you think …".
+# Asking the assistant's own view, which no plan states: "うまくいくと思う？", "Do you think …", "compared to the
+# national average".
 OPINION = re.compile(r"(?:と|って)思う[?？]?$|どう思う|思いますか|(?<!what )\bdo you think\b|\byour (?:opinion|view)\b|"
-                     r"\bin your view\b|\bwhat do you think (?:of|about)\b|\bwould you recommend\b", re.I)
+                     r"\bin your view\b|\bwhat do you think (?:of|about)\b|\bwould you recommend\b|"
+                     # or a comparison with what lies outside the plan
+                     r"compared (?:to|with) (?:the )?(?:national|tokyo|other|average)|national average|全国平均|"
+                     r"他の?(?:区|市|自治体|都市)(?:と|に)(?:比べ|比較)", re.I)
 # "Why …", "何のため": a reason; "評価指標は施策ごとに設定されるんですか？", "Is … set per measure?": whether.
 REASON = re.compile(r"なぜ|どうして|何のため|理由|目的は|\bwhy\b|for what purpose|what for\b|the reason", re.I)
 YES_NO = re.compile(r"^(is|are|does|do|can|will|was|were)\b(?!.*\b(what|which|who|how|when|where)\b)|"
