@@ -34,7 +34,8 @@ MIN_SECTION_SIMILARITY = 0.5
 SUBSTRING_BONUS = 0.5
 TOKEN_OVERLAP_WEIGHT = 0.3
 MIN_QUOTED_CHARS = 3
-# A question quoting this many characters of passage text that at most MAX_PIECE_CHUNKS chunks hold quotes them.
+# A question quoting this many characters of passage text that at most MAX_PIECE_CHUNKS of the retrieved candidates
+# hold quotes them.
 PIECE_CHARS = 6
 MAX_PIECE_CHUNKS = 2
 # A title link this strong (its title quoted nearly whole) names the entity a question is about, not only shares a
@@ -64,7 +65,6 @@ class EntityCatalogue:
     trigrams: list[frozenset[str]]
     sections: list[str]  # numbered section titles; a section's number is its place here
     about: dict[EntityRef, tuple[str, ...]]  # entity → ids of the chunks about it (or, for a 取組, mentioning it)
-    pieces: dict[str, tuple[str, ...]]  # a PIECE_CHARS-character piece of passage text few chunks hold → those chunks
 
     @classmethod
     def build(cls, index: OpenGeneration, embedder: Embeddings, tokenizer: JapaneseTokenizer) -> EntityCatalogue:
@@ -81,7 +81,6 @@ class EntityCatalogue:
             trigrams=[trigrams(label.title) for label in labels],
             sections=sections,
             about=chunks_about(chunks, sections),
-            pieces=rare_pieces(chunks),
         )
 
     def rows(self, kind: EntityKind) -> list[int]:
@@ -105,17 +104,6 @@ def distinctive(labels: list[Label], tokens: list[frozenset[str]]) -> list[froze
     uses = Counter((label.ref.kind, token) for label, words in zip(labels, tokens) for token in words)
     return [frozenset(t for t in words if len(t) >= 3 and uses[(label.ref.kind, t)] == 1)
             for label, words in zip(labels, tokens)]
-
-
-def rare_pieces(chunks: list[Chunk]) -> dict[str, tuple[str, ...]]:
-    """Every PIECE_CHARS-character piece of the chunks' text that at most MAX_PIECE_CHUNKS chunks hold, with them: a
-    question that quotes such a piece ("自治体DX推進計画") quotes those passages."""
-    holders: dict[str, list[str]] = defaultdict(list)
-    for chunk in chunks:
-        text = re.sub(r"\s+", "", chunk.text)
-        for piece in {text[i:i + PIECE_CHARS] for i in range(len(text) - PIECE_CHARS + 1)}:
-            holders[piece].append(chunk.id)
-    return {piece: tuple(ids) for piece, ids in holders.items() if len(ids) <= MAX_PIECE_CHUNKS}
 
 
 def trigrams(text: str) -> frozenset[str]:

@@ -8,6 +8,7 @@ particular initiative.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -179,7 +180,7 @@ class Intent:
     def asks(self, attribute: Attribute) -> bool:
         return attribute in self.attributes
 
-    @property
+    @functools.cached_property
     def search_text(self) -> str:
         """The text keyword search reads: the question, with the plan's way of writing the months it names in
         English ("March" → 3月) and the plan's words for its English words of administration (background → 背景:
@@ -204,12 +205,15 @@ CONTRACTION = re.compile(r"\b(what|who|where|when|how|which|that|there|it)['’]
 # written; words with near neighbours of their own ("measure": "measured") are left out.
 CUE_SPELLINGS = ("initiative", "initiatives", "often", "frequently", "responsible", "department", "indicator",
                  "indicators", "schedule", "budget")
+CUE_INITIALS = frozenset(word[0] for word in CUE_SPELLINGS)
 LATIN_WORD_RUN = re.compile(r"[A-Za-z]{4,}")
 MIN_SPELLING_RATIO = 0.85  # difflib ratio: two letters off in "initiative" still reads as it (set, not tuned)
 
 
 def _spelled(match: re.Match[str]) -> str:
     word = match[0]
+    if word[0].lower() not in CUE_INITIALS:  # a letter off is rarely the first one
+        return word
     close = difflib.get_close_matches(word.lower(), CUE_SPELLINGS, n=1, cutoff=MIN_SPELLING_RATIO)
     return close[0] if close and word.lower() not in CUE_SPELLINGS else word
 

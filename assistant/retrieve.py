@@ -3,13 +3,12 @@ a lift for chunks about the plan entities the question is linked to."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from taito_dx.assistant.entities import PIECE_CHARS, EntityCatalogue, Links
+from taito_dx.assistant.entities import MAX_PIECE_CHUNKS, PIECE_CHARS, EntityCatalogue, Links
 from taito_dx.index.keyword import JapaneseTokenizer
 from taito_dx.index.reader import OpenGeneration
 from taito_dx.models import Chunk, ChunkKind, EntityKind, ScoredChunk
@@ -82,9 +81,8 @@ class HybridRetriever:
                 lift = _entity_lift(index.chunks[chunk_id], links, catalogue.sections)
                 if lift and _matches(index.chunks[chunk_id], where):
                     scores[chunk_id] = scores.get(chunk_id, 0.0) + lift
-        for chunk_id in quoted_chunks(question, catalogue):  # "自治体DX推進計画": a name only that passage uses
-            if chunk_id in index.chunks and _matches(index.chunks[chunk_id], where):
-                scores[chunk_id] = scores.get(chunk_id, 0.0) + QUOTE_LIFT
+        for chunk_id in quoted_chunks(question, [index.chunks[chunk_id] for chunk_id in scores]):
+            scores[chunk_id] += QUOTE_LIFT  # "自治体DX推進計画": a name only that candidate passage uses
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
         chunks = [
             ScoredChunk(index.chunks[chunk_id], score)
@@ -98,11 +96,16 @@ class HybridRetriever:
         )
 
 
-def quoted_chunks(question: str, catalogue: EntityCatalogue) -> set[str]:
-    """The chunks holding a piece of text the question quotes that few chunks hold."""
-    text = re.sub(r"\s+", "", question)
-    size = PIECE_CHARS
-    return {chunk_id for i in range(len(text) - size + 1) for chunk_id in catalogue.pieces.get(text[i:i + size], ())}
+def quoted_chunks(question: str, candidates: list[Chunk]) -> set[str]:
+    """The candidates holding a PIECE_CHARS-character piece of the question's text that at most MAX_PIECE_CHUNKS
+    candidates hold (a name the question quotes, not words every passage uses)."""
+    pieces = {run[i:i + PIECE_CHARS] for run in question.split() for i in range(len(run) - PIECE_CHARS + 1)}
+    holders: dict[str, list[str]] = {}
+    for chunk in candidates:
+        for piece in pieces:
+            if piece in chunk.text:
+                holders.setdefault(piece, []).append(chunk.id)
+    return {chunk_id for ids in holders.values() if len(ids) <= MAX_PIECE_CHUNKS for chunk_id in ids}
 
 
 def _entity_lift(chunk: Chunk, links: Links, index_sections: list[str]) -> float:
