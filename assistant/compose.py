@@ -173,8 +173,13 @@ class ExtractiveAnswerer:
         """The question's words, each with the plan's words for it (school → 学校 教育 …), without its level words,
         question words and the plan's own name."""
         ignored = QUESTION_WORDS | set(self.tokenizer(f"目標 施策 取組 取り組み {index.plan}"))
-        pieces = intent.text.split() if intent.language == "en" else self.tokenizer(intent.text)
-        groups = [set(self.tokenizer(" ".join([piece, *japanese_terms(piece)]))) - ignored for piece in pieces]
+        if intent.language == "en":  # each word, and the plan's words for it as one more (school → 学校 教育 …)
+            pieces = intent.text.split()
+            groups = [{token} for piece in pieces for token in self.tokenizer(piece)]
+            groups += [set(self.tokenizer(" ".join(terms))) for piece in pieces if (terms := japanese_terms(piece))]
+        else:
+            groups = [{token} for token in self.tokenizer(intent.text)]
+        groups = [group - ignored for group in groups]
         # a word most chunks use (デジタル, 活用 in a DX plan) narrows nothing
         return [kept for group in groups if (kept := {word for word in group
                                                        if index.keyword.document_share(word) <= FOCUS_MAX_SHARE})]

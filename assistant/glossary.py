@@ -85,6 +85,7 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"advances?|advancements?|developments?", "進展 発展"),
     (r"flexib(?:le|ly|ility)", "柔軟"),
     (r"remote work(?:ing)?|teleworking|work(?:ing)? from home|telecommut\w*", "テレワーク"),
+    (r"free[- ]address|hot[- ]desk\w*|flexible seating|unassigned seats?", "フリーアドレス"),
     (r"websites?|web sites?|homepages?|web pages?", "ホームページ"),
     (r"cloud", "クラウド"),
     (r"no-?code(?: tools?| platforms?)?|low-?code", "ノーコードツール ノーコード"),

@@ -85,7 +85,8 @@ CUES: dict[Ask, re.Pattern[str]] = {
     Ask.FEWEST: re.compile(r"(一番|いちばん|最も|もっとも)[^、。？?\s]{0,6}?少な|最少|fewest|least|smallest", re.I),
     Ask.COMPARE: re.compile(r"どちら|どっち|比べ|比較|違い|違う|差は|差が|多い|少ない|\bmore\b|\bfewer\b|\bvs\.?\b|"
                             r"compare|difference", re.I),
-    Ask.NUMBER: re.compile(r"何番|番号|which number|what number|number is|which (?:goal|measure|initiative|施策|取組|目標) number",
+    Ask.NUMBER: re.compile(r"何番|番号|which number|what number|number is|which (?:goal|measure|initiative|施策|取組|目標) number|"
+                           r"\b(?:goal|measure|initiative)(?:'s)? number\b",
                            re.I),
 }
 
