@@ -93,10 +93,18 @@ class ExtractiveAnswerer:
         focus = self.focus_words(" ".join([intent.text, *intent.expansions]), index)  # パブコメ is パブリック コメント
         if not lines or not focus:
             return bool(lines)
-        # the value and what it is about in one sentence of the line (平成13年 of 策定, not of the 改訂 after it)
-        return any(focus & (set(self.tokenizer(sentence)) | self._cited_titles(line, answer, index))
-                   for line in lines for sentence in SENTENCE_END.split(line)
-                   if holds_value(intent.value_kind, sentence, self.tokenizer))
+        # the value and what it is about in one sentence of the line, or the value in the sentence after the one
+        # naming it ("…は「業務削減時間数」です。 記載されている値は9,300時間/年…"): 平成13年 is of 策定, not of
+        # the 改訂 two sentences on
+        for line in lines:
+            sentences = [sentence for sentence in SENTENCE_END.split(line) if sentence.strip()]
+            for number, sentence in enumerate(sentences):
+                if not holds_value(intent.value_kind, sentence, self.tokenizer):
+                    continue
+                about = " ".join(sentences[max(0, number - 1):number + 1])
+                if focus & (set(self.tokenizer(about)) | self._cited_titles(line, answer, index)):
+                    return True
+        return False
 
     def _cited_titles(self, line: str, answer: Answer, index: OpenGeneration) -> set[str]:
         """The words of the titles (heading) of the chunks a line of the answer cites ([n])."""
