@@ -102,9 +102,19 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
 ))
 
 
+# Everyday Japanese for the words of a plan's section headings (計画の目的 asks for its 趣旨).
+PLAN_SYNONYMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(words), plan_word) for words, plan_word in (
+    (r"目的|ねらい|狙い", "趣旨"),
+    (r"経緯|いきさつ|きっかけ", "背景"),
+    (r"ビジョン|コンセプト", "基本理念"),
+    (r"日程|予定|流れ", "スケジュール"),
+))
+
+
 def japanese_terms(text: str) -> list[str]:
-    """The plan's Japanese words for the English words of administration that `text` uses."""
-    return [japanese for pattern, japanese in PLAN_GLOSSARY if pattern.search(text)]
+    """The plan's Japanese words for the English words of administration that `text` uses, and for the everyday
+    Japanese words of its section headings."""
+    return [japanese for pattern, japanese in PLAN_GLOSSARY + PLAN_SYNONYMS if pattern.search(text)]
 
 
 def glossary_free(text: str) -> str:

@@ -55,7 +55,7 @@ FRAME_WORDS = frozenset({"plan", "plan's", "section", "part", "chapter", "tell",
                          "cover", "covers", "run", "runs", "last", "lasts"})
 # ... and a Japanese one (Sudachi's normalised forms: "計画の基本理念を一言で", "背景を説明して").
 JA_FRAME_WORDS = frozenset({"計画", "本計画", "教える", "知る", "一言", "簡単", "要約", "説明", "概要", "為る", "纏める", "言う",
-                            "ざっくり", "大まか", "簡潔", "端的", "手短", "要点"})
+                            "ざっくり", "大まか", "簡潔", "端的", "手短", "要点", "本", "当", "今回", "此の", "その"})
 JAPANESE_WORD = re.compile(r"[\u3400-\u9fff々]")  # a kanji word (Sudachi reads English words as katakana)
 # Headings name a topic but answer nothing (`_heading`): quoted only when a chunk has nothing else.
 HEADING = re.compile(r"^(\d{1,2}\.\s|第\d+章|【施策\d+】\S*$)")
@@ -73,8 +73,9 @@ class PassageAnswerer:
         (its first sentences, up to SECTION_LEAD_CHARS), or its line defining the asked term."""
         section = links.best(EntityKind.SECTION)
         titles = [catalogue.sections[section.number]] if section is not None else []
-        if lang == "en":  # its words are the glossary's, which name no section for the linker: any may be meant
-            titles += catalogue.sections
+        # its words may be the glossary's (English, or everyday Japanese: 目的), which name no section for the
+        # linker: after the linked one, any may be meant
+        titles += catalogue.sections
         groups = self._asked_words(intent, lang)
         if groups is None:
             return None
@@ -103,8 +104,8 @@ class PassageAnswerer:
         """What a question that asks for a whole section asks, as groups of words each of which the title must hold
         one of (in the plan's words); None when it asks for more than a section."""
         asked = set(self.tokenizer(intent.text))
-        if lang == "ja":
-            return [{word} for word in asked]
+        if lang == "ja":  # each word, or the heading word it is everyday Japanese for (目的 for 趣旨)
+            return [{word} | set(self.tokenizer(" ".join(japanese_terms(word)))) for word in asked]
         if intent.value_kind is not None or ASKS_FOR_ONE.search(intent.text):
             return None  # "When is it to be finalised (策定)?", "Which national plan does 背景 cite?": not the section
         unread = ENGLISH_WORD.findall(glossary_free(intent.text).lower())
