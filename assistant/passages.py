@@ -55,7 +55,8 @@ FRAME_WORDS = frozenset({"plan", "plan's", "section", "part", "chapter", "tell",
                          "cover", "covers", "run", "runs", "last", "lasts"})
 # ... and a Japanese one (Sudachi's normalised forms: "計画の基本理念を一言で", "背景を説明して").
 JA_FRAME_WORDS = frozenset({"計画", "本計画", "教える", "知る", "一言", "簡単", "要約", "説明", "概要", "為る", "纏める", "言う",
-                            "ざっくり", "大まか", "簡潔", "端的", "手短", "要点", "本", "当", "今回", "此の", "その"})
+                            "ざっくり", "大まか", "簡潔", "端的", "手短", "要点", "本", "当", "今回", "此の", "その",
+                            "何故", "何", "どう"})  # why asked of a section of aims (改訂の趣旨) asks for it
 JAPANESE_WORD = re.compile(r"[\u3400-\u9fff々]")  # a kanji word (Sudachi reads English words as katakana)
 # Headings name a topic but answer nothing (`_heading`): quoted only when a chunk has nothing else.
 HEADING = re.compile(r"^(\d{1,2}\.\s|第\d+章|【施策\d+】\S*$)")
