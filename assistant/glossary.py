@@ -21,11 +21,11 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"plan(?:'s)? (?:period|term)|planning period", "計画期間"),
     (r"period|duration|time ?span|start(?:s|ed|ing)?|begin(?:s|ning)?|commenc\w*|ends?|ending|finish(?:es)?|"
      r"expir\w*", "期間"),
-    (r"(?:what|which) years|time ?frames?|how many years", "計画期間"),
+    (r"(?:what|which) (?:fiscal )?years|time ?frames?|how many years", "計画期間"),
     (r"philosoph(?:y|ies)|visions?|principles?|slogans?|mottos?|taglines?|catchphrases?", "基本理念 理念"),
     (r"promotion (?:structure|system)|organi[sz]ation(?:al)?|governance|framework|structure", "推進体制 体制"),
     (r"timeline|next steps?", "スケジュール"),
-    (r"formulat(?:e|ed|es|ion)|adopt(?:ed|ion)?|finali[sz](?:e|ed|ation)", "策定"),
+    (r"formulat(?:e|ed|es|ion)|adopt(?:ed|ion)?|finali[sz](?:e|ed|ation)|draw(?:n)? up|drafted|compiled", "策定"),
     # what a plan's entities hold
     (r"indicators?|kpis?|metrics?", "評価指標 指標"),
     (r"current (?:state|situation|status)|status quo|as it is now", "現状 現況"),
@@ -91,6 +91,9 @@ PLAN_GLOSSARY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rf"\b
     (r"no-?code(?: tools?| platforms?)?|low-?code", "ノーコードツール ノーコード"),
     (r"tools?", "ツール"),
     (r"generative", "生成"),
+    (r"digiti[sz](?:e|es|ed|ing|ation)|go(?:ing)? digital", "デジタル化"),
+    (r"notices?|notifications?", "通知"),
+    (r"examples?|for instance|such as", "例"),
     (r"standardi[sz](?:e|ed|es|ing|ation)|standards?|common specifications?", "標準化 標準"),
     (r"(?:information |it )?systems?", "システム"),
     (r"(?:cyber)?security", "セキュリティ"),

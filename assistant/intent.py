@@ -73,7 +73,7 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
     Attribute.TARGET_STATE: re.compile(
         r"あるべき姿|目指す姿|将来像|将来の姿|\bto-be\b|ideal|target state|future state|desired state|"
         r"(should|will) (it )?look like|in (the )?future|\bvision (for|of) (?!the plan|this plan)|"
-        r"wants? to (achieve|become)|aims? to (achieve|become)|end state|目指すもの", re.I),
+        r"wants? to (achieve|become)|aims? to (achieve|become)|end state|目指すもの|should be|ought to be", re.I),
 }
 
 # Asking the assistant's own view, which no plan states: "うまくいくと思う？", "Do you think …", "compared to the
@@ -81,7 +81,7 @@ INTENTS: dict[Attribute, re.Pattern[str]] = {
 OPINION = re.compile(r"(?:と|って)思う[?？]?$|どう思う|思いますか|(?<!what )\bdo you think\b|\byour (?:opinion|view)\b|"
                      r"\bin your view\b|\bwhat do you think (?:of|about)\b|\bwould you recommend\b|"
                      # or a comparison with what lies outside the plan
-                     r"compared (?:to|with) (?:the )?(?:national|tokyo|other|average)|national average|全国平均|"
+                     r"compar(?:e|ed|es|ing) (?:to|with) (?:the )?(?:national|tokyo|other|average)|national average|全国平均|"
                      r"他の?(?:区|市|自治体|都市)(?:と|に)(?:比べ|比較)", re.I)
 # "Why …", "何のため": a reason; "評価指標は施策ごとに設定されるんですか？", "Is … set per measure?": whether.
 REASON = re.compile(r"なぜ|どうして|何のため|理由|目的は|\bwhy\b|for what purpose|what for\b|the reason", re.I)
@@ -140,7 +140,7 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
     ValueKind("count", re.compile(r"何人|人数|何台|台数|何件|件数|何校|何か所|何団体|参加者数|職員数|"
                                   r"(?!策数|組数|標数|間数|年数)[一-龥]数\s*(?:は|って|を|が)|人口\s*(は|って|を教|が何)|"
                                   r"population (of|is)\b|what('s| is) the population|"
-                                  rf"how many (?!{PLAN_LEVEL_WORDS})\w+", re.I),
+                                  rf"how many (?!{PLAN_LEVEL_WORDS}|years?\b|hours?\b)\w+", re.I),
               re.compile(r"(?<!第)(?<!\d)\d[\d,]*\s*(人|名|台|件|校|か所|箇所|団体|者|社|個|本|回|種類|手続)")),
     ValueKind("product", re.compile(r"ベンダー|業者|事業者名|製品|ツール名|アプリ名|サービス名|何というアプリ|vendor|"
                                     r"(アプリ|システム|ツール|サービス)の(名前|名称)|name of the \S*(アプリ|システム|ツール)|"

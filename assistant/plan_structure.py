@@ -412,12 +412,14 @@ def _scope_name(registry: PlanRegistry, scope: EntityRef | None, lang: str) -> s
 
 
 def _member_citations(index: OpenGeneration, members: list[EntityRef]) -> list[Citation]:
-    """The overview-table rows that state each entity: a 施策's row for a 取組 or 施策, a 目標's row for a 目標."""
+    """The rows that state each entity: a 施策's row for a 取組 or 施策; for a 目標, where its aim is stated and its row."""
     registry = index.registry
     citations: list[Citation] = []
     for ref in members:
-        if ref.kind == EntityKind.GOAL:
-            citations += cite_fact(index, Fact.GOAL_ROW, ref.number, registry.goals[ref.number].title)
+        if ref.kind == EntityKind.GOAL:  # the section that states the 目標 with its aim, and its overview row
+            goal = registry.goals[ref.number]
+            citations += cite_fact(index, Fact.GOAL_DESCRIPTION, ref.number, goal.title)
+            citations += cite_fact(index, Fact.GOAL_ROW, ref.number, goal.title)
         elif ref.kind == EntityKind.MEASURE:
             citations += cite_fact(index, Fact.MEASURE_ROW, ref.number, registry.measures[ref.number].title)
         else:

@@ -142,7 +142,7 @@ def titled_members(groups: list[set[str]], level: EntityKind, catalogue: EntityC
     """The entities of `level` whose titles name the question's word groups (a word with its plan words: school →
     学校 教育), each group weighed by how few titles name it, within TITLED_SHARE of the best; a 取組 also when
     its 施策's title names them as well as the best title does and no 取組 of that 施策 names any ("education": 取組9 under 施策6「…教育による…」).
-    Returns them with the title words they share; ([], set()) when no title names any group."""
+    Returns them best fit first, with the title words they share; ([], set()) when no title names any group."""
     titles = {catalogue.labels[row].ref: catalogue.tokens[row] for row in catalogue.rows(level)}
     vocabulary = set().union(*titles.values()) if titles else set()
     usable = [group & vocabulary for group in groups]
@@ -166,4 +166,5 @@ def titled_members(groups: list[set[str]], level: EntityKind, catalogue: EntityC
             if score(catalogue.tokens[row]) >= best and not any(scores[ref] for ref in members):
                 chosen |= set(members)
     shared = {word for ref in chosen for group in weights for word in group & titles[ref]}
-    return sorted(chosen, key=lambda ref: ref.number), shared or {word for group in weights for word in group}
+    # best fit first (its overview row is cited first), then by number
+    return sorted(chosen, key=lambda ref: (-scores[ref], ref.number)), shared or {word for group in weights for word in group}
