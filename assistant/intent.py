@@ -152,7 +152,9 @@ VALUE_KINDS: tuple[ValueKind, ...] = (
               re.compile(r"(令和|平成|昭和)\s*\d+\s*年度"), gates=False),
     ValueKind("duration", re.compile(r"何年間|how long|how many years|duration", re.I), re.compile(r"\d+\s*年間?"),
               gates=False),
-    ValueKind("when", re.compile(r"いつ|何月|日程|スケジュール|\bwhen\b|schedule|\bdates?\b", re.I),
+    ValueKind("when", re.compile(r"いつ|何月|日程|スケジュール|^when\b|(?:[,;]|\band|\bor)\s+when\b|"
+                                 r"\bwhen\s+(?:is|are|was|were|will|would|does|do|did|can|could|should|must)\b|"
+                                 r"schedule|\bdates?\b", re.I),  # when asked, not "even when people apply"
               re.compile(r"\d+\s*月|\d+\s*日|(令和|平成|昭和)\s*\d+\s*年|\d{4}\s*年|毎年|年度")),
     ValueKind("article", re.compile(r"\barticles?\b|第?何条", re.I), re.compile(r"第\s*\d+\s*条"), gates=False),
     ValueKind("number", re.compile(r"いくつ|何%|何時間|何件|how much|what percent|number of", re.I), re.compile(r"\d"),
