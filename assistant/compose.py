@@ -38,6 +38,7 @@ SENTENCE_END = re.compile(r"(?<=[。！？])")
 QUESTION_WORDS = frozenset("何 なに どこ どれ どの どう どんな いつ 誰 だれ いくつ 幾つ 教える 知る 分かる ある いる する なる できる "
                            "思う 言う 聞く 下さる くださる 欲しい ほしい 有る 居る 為る 成る 出来る 分る 具体的 具体".split())
 # A name written with two or more capitals ("SDGs", "ChatGPT", "JIS").
+LOANWORD = re.compile(r"[ァ-ヶー]{5,}")  # a katakana word long enough to name a thing
 NAMED_THING = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![A-Za-z0-9])")
 
 
@@ -126,6 +127,8 @@ class ExtractiveAnswerer:
         titled = self._titled(intent, links, index, catalogue)
         if titled is not None:  # "AI関係の取組は？", "How many initiatives mention BPR?": those their titles name
             return _assemble([Part(titled.text, list(titled.citations))], lang, retrieval, topic)
+        if not links.any_explicit() and self._names_an_unknown_loanword(intent, index):
+            return self.passages.abstain(lang, retrieval, topic)  # "マイナンバーカードの普及率の目標値は？"
         parts = registry_parts(intent, links, index, lang)
         if parts:
             return _assemble(parts, lang, retrieval, topic)
@@ -204,6 +207,12 @@ class ExtractiveAnswerer:
         chunk of the documents uses: no passage can then say anything about it."""
         names = {token for name in NAMED_THING.findall(intent.text) for token in self.tokenizer(name)}
         return any(index.keyword.document_share(token) == 0.0 for token in names | self.tokenizer.proper_nouns(intent.text))
+
+    def _names_an_unknown_loanword(self, intent: Intent, index: OpenGeneration) -> bool:
+        """Whether the question names a thing by a loanword none of whose parts any chunk uses (マイナンバーカード;
+        デジタルデバイド shares デジタル)."""
+        return any(all(index.keyword.document_share(token) == 0.0 for token in self.tokenizer(word))
+                   for word in LOANWORD.findall(intent.text))
 
     def _unnamed_topic(self, topic: str, lang: str, index: OpenGeneration) -> bool:
         """Whether no chunk names an English topic in any of its words or the plan's words for them (tourism → 観光,
