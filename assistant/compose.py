@@ -37,8 +37,8 @@ SENTENCE_END = re.compile(r"(?<=[。！？])")
 # Words that ask, not what is asked about (Sudachi's normalised forms).
 QUESTION_WORDS = frozenset("何 なに どこ どれ どの どう どんな いつ 誰 だれ いくつ 幾つ 教える 知る 分かる ある いる する なる できる "
                            "思う 言う 聞く 下さる くださる 欲しい ほしい 有る 居る 為る 成る 出来る 分る 具体的 具体".split())
-# A name written with two or more capitals ("SDGs", "ChatGPT", "JIS").
 LOANWORD = re.compile(r"[ァ-ヶー]{5,}")  # a katakana word long enough to name a thing
+# A name written with two or more capitals ("SDGs", "ChatGPT", "JIS").
 NAMED_THING = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![A-Za-z0-9])")
 
 

@@ -141,10 +141,9 @@ def _indicator(query: FactQuery) -> list[Part]:
     links, registry, initiative = query.links, query.index.registry, query.initiative
     current = query.intent.asks(Attribute.CURRENT_VALUE)
     named_by_number = links.explicit(EntityKind.MEASURE) or links.explicit(EntityKind.INITIATIVE)
-    target = query.measure if links.explicit(EntityKind.MEASURE) or initiative is None \
-        else registry.measures.get(initiative.measure)
-    asked_of = links.best(EntityKind.MEASURE) if links.explicit(EntityKind.MEASURE) or initiative is None \
-        else links.best(EntityKind.INITIATIVE)
+    of_measure = links.explicit(EntityKind.MEASURE) or initiative is None
+    asked_of = links.best(EntityKind.MEASURE if of_measure else EntityKind.INITIATIVE)
+    target = query.measure if of_measure else registry.measures.get(initiative.measure)
     if asked_of is not None and not (asked_of.explicit or asked_of.quoted or asked_of.score >= NAMED_MIN_SCORE):
         target = None  # "How will progress be measured?": no 施策 named, only one alike by meaning
     indicator_link = links.best(EntityKind.INDICATOR)

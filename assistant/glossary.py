@@ -112,12 +112,13 @@ PLAN_SYNONYMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(words
     (r"ビジョン|コンセプト", "基本理念"),
     (r"日程|予定|流れ", "スケジュール"),
 ))
+ALL_TERMS = PLAN_GLOSSARY + PLAN_SYNONYMS
 
 
 def japanese_terms(text: str) -> list[str]:
     """The plan's Japanese words for the English words of administration that `text` uses, and for the everyday
     Japanese words of its section headings."""
-    return [japanese for pattern, japanese in PLAN_GLOSSARY + PLAN_SYNONYMS if pattern.search(text)]
+    return [japanese for pattern, japanese in ALL_TERMS if pattern.search(text)]
 
 
 def glossary_free(text: str) -> str:

@@ -201,7 +201,7 @@ class PassageAnswerer:
                 prior = CHUNK_PRIOR * scored.score / best_chunk
                 term = _defined_term(sentence, self.tokenizer)
                 label = LABEL_BONUS if term and term <= question_tokens else 0.0
-                quoted = QUOTE_BONUS if _pieces(sentence) & asked_pieces else 0.0
+                quoted = QUOTE_BONUS if asked_pieces and _pieces(sentence) & asked_pieces else 0.0
                 score = similarity + KEYWORD_WEIGHT * overlap + value + prior + label + quoted
                 candidates.append((score, number, chunk, sentence))
         ranked = sorted(candidates, key=lambda c: -c[0])

@@ -79,11 +79,11 @@ class PlanSearch:
     def plan_of(self, text: str, follows: str = "", *, by_entity_names: bool = True) -> PlanChoice:
         """Which plan of the corpus `text` is about (`follows`: the plan of the answer it follows up); without
         `by_entity_names`, only a plan's own name moves the question off the main plan."""
-        names = self.view.current().plan_names
+        index = self.view.current()
+        names = index.plan_names
         if len(names) < 2:  # one plan: nothing to choose (and no question to tokenise for it)
             return PlanChoice(names[0])
         own_words = self.derived("plan words", lambda index: own_name_words(index, self.tokenizer))
-        index = self.view.current()
         # a plan without the 取組9 a question names is not the one it asks about by its words
         lacking = {name for name in names[1:] if missing_numbers(text, index.view(name).registry)}
         if not by_entity_names or lacking:
